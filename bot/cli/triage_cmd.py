@@ -1,0 +1,3 @@
+"""Placeholder: filled in by its issue."""
+
+from bot.cli import app  # noqa: F401
