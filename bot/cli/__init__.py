@@ -11,6 +11,7 @@ import sys
 import typer
 
 from bot.cli.errors import CliError
+from bot.config import ConfigError
 
 app = typer.Typer(
     name="intake",
@@ -44,6 +45,9 @@ def main() -> None:
     except CliError as exc:
         print(f"intake: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)
+    except ConfigError as exc:
+        print(f"intake: config error: {exc}", file=sys.stderr)
+        sys.exit(2)
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # click usage errors and anything unexpected: one line, no traceback

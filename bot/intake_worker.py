@@ -1,0 +1,139 @@
+"""Works through the durable inbox: parse, thread, triage, answer.
+
+Each source (email, slack) has a processor. A batch of claimed rows is handled in one
+transaction (one commit for many messages); if anything in it fails, the batch is retried
+row by row so one poisonous message cannot hold up the rest, and a row that keeps failing is
+parked as `failed` with its error, its raw bytes still in the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any, Protocol
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.outbox_worker import default_worker_id
+from models.store import Store
+from models.tables import InboxItem
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+
+class InboxProcessor(Protocol):
+    def prepare(self, items: Sequence[InboxItem]) -> list[Any]:
+        """CPU work done before the transaction (parsing, batched classification)."""
+        ...
+
+    async def process(self, session: AsyncSession, item: InboxItem, prepared: Any) -> None:
+        """Apply one item inside the caller's transaction."""
+        ...
+
+
+class IntakeWorker:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        worker_id: str | None = None,
+        batch: int = 64,
+        poll_interval: float = 1.0,
+        lease: timedelta = timedelta(minutes=5),
+    ) -> None:
+        self._store = store
+        self._worker_id = worker_id or default_worker_id()
+        self._batch = batch
+        self._poll_interval = poll_interval
+        self._lease = lease
+        self._processors: dict[str, InboxProcessor] = {}
+        self._wake = asyncio.Event()
+        self._stopping = False
+        self.after_commit: list[Any] = []  # callbacks, e.g. wake the outbox
+
+    def register(self, source: str, processor: InboxProcessor) -> None:
+        self._processors[source] = processor
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+
+    async def run(self) -> None:
+        while not self._stopping:
+            try:
+                worked = await self.run_once()
+            except Exception:
+                log.exception("intake pass failed; retrying")
+                worked = 0
+            if worked == 0 and not self._stopping:
+                self._wake.clear()
+                try:
+                    await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
+                except TimeoutError:
+                    pass
+            else:
+                await asyncio.sleep(0)  # let the SMTP and HTTP edges run between batches
+
+    async def drain(self) -> int:
+        """Process until the inbox has nothing claimable (tests and one-shot runs)."""
+        total = 0
+        while (worked := await self.run_once()) > 0:
+            total += worked
+        return total
+
+    async def run_once(self) -> int:
+        done = 0
+        for source, processor in self._processors.items():
+            items = await self._store.claim_inbox(
+                worker=self._worker_id, limit=self._batch, lease=self._lease, source=source
+            )
+            if not items:
+                continue
+            await self._handle(processor, items)
+            done += len(items)
+        if done:
+            for callback in self.after_commit:
+                callback()
+        return done
+
+    async def _handle(self, processor: InboxProcessor, items: list[InboxItem]) -> None:
+        try:
+            prepared = processor.prepare(items)
+            async with self._store.transaction() as session:
+                for item, extra in zip(items, prepared, strict=True):
+                    await processor.process(session, item, extra)
+                    await self._store.finish_inbox(session, item.id or 0)
+            return
+        except Exception as exc:
+            if len(items) == 1:
+                await self._failed(items[0], exc)
+                return
+            log.warning("batch of %d failed (%s); retrying one by one", len(items), exc)
+        for item in items:
+            try:
+                prepared_one = processor.prepare([item])
+                async with self._store.transaction() as session:
+                    await processor.process(session, item, prepared_one[0])
+                    await self._store.finish_inbox(session, item.id or 0)
+            except Exception as exc:
+                await self._failed(item, exc)
+
+    async def _failed(self, item: InboxItem, exc: Exception) -> None:
+        give_up = item.attempts + 1 >= MAX_ATTEMPTS
+        log.error(
+            "inbox #%s (%s) failed (attempt %d%s): %s",
+            item.id,
+            item.source,
+            item.attempts + 1,
+            ", parked as failed" if give_up else "",
+            exc,
+            exc_info=exc,
+        )
+        await self._store.fail_inbox(item.id or 0, f"{type(exc).__name__}: {exc}", give_up=give_up)

@@ -1,0 +1,146 @@
+"""Assembles the serve process: store, triage, edges, workers — and takes it down cleanly.
+
+Used by `intake serve` and, unchanged, by the end-to-end tests (on port 0), so the tests
+exercise exactly what runs in production.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+from bot.config import AppConfig
+from bot.customer_notices import EMAIL_KIND
+from bot.email_intake import EmailInboxProcessor, EmailIntake
+from bot.email_outbound import OutboundEmail, RelaySettings, send_via_relay
+from bot.http_server import build_http_app, start_http_server
+from bot.inbox_writer import InboxWriter
+from bot.intake_worker import IntakeWorker
+from bot.outbox_worker import OutboxWorker
+from bot.settings import Settings
+from bot.sla_scheduler import SlaScheduler
+from bot.smtp_server import IntakeSmtpHandler, start_smtp_server
+from bot.ticket_desk import TicketDesk, assemble_desk
+from bot.triage_engine import TriageEngine
+from models.store import Store
+from models.tables import OutboxItem
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BoundPorts:
+    smtp: int = 0
+    http: int = 0
+
+
+@dataclass
+class IntakeRuntime:
+    settings: Settings
+    config: AppConfig
+    store: Store = field(init=False)
+    engine: TriageEngine = field(init=False)
+    desk: TicketDesk = field(init=False)
+    inbox: InboxWriter = field(init=False)
+    intake_worker: IntakeWorker = field(init=False)
+    outbox_worker: OutboxWorker = field(init=False)
+    sla_scheduler: SlaScheduler = field(init=False)
+    http_app: web.Application = field(init=False)
+    ports: BoundPorts = field(default_factory=BoundPorts)
+
+    def __post_init__(self) -> None:
+        self.store = Store.from_url(self.settings.database_url)
+        self.slack_enabled = bool(self.settings.slack_bot_token)
+        self.desk = assemble_desk(
+            self.store,
+            config=self.config,
+            model_dir=self.settings.resolved_model_dir,
+            slack_enabled=self.slack_enabled,
+        )
+        self.engine = self.desk.engine
+        self.intake_worker = IntakeWorker(self.store, worker_id=self.settings.worker_id)
+        self.outbox_worker = OutboxWorker(self.store, worker_id=self.settings.worker_id)
+        self.intake_worker.after_commit.append(self.outbox_worker.wake)
+        self.inbox = InboxWriter(self.store, on_stored=self.intake_worker.wake)
+        email = EmailIntake(desk=self.desk, attachments_dir=self.settings.attachments_dir)
+        self.intake_worker.register("email", EmailInboxProcessor(email))
+        self.outbox_worker.register(EMAIL_KIND, self._send_email)
+        self.sla_scheduler = SlaScheduler(store=self.store, desk=self.desk)
+        self._ready = False
+        self.http_app = build_http_app(ready=self._is_ready)
+        self._tasks: list[asyncio.Task[None]] = []
+        self._smtp_server: asyncio.Server | None = None
+        self._http_runner: web.AppRunner | None = None
+
+    @property
+    def relay(self) -> RelaySettings:
+        email = self.config.email
+        return RelaySettings(
+            host=self.settings.relay_host,
+            port=self.settings.relay_port,
+            starttls=self.settings.relay_starttls or email.relay_starttls,
+            username=self.settings.relay_username or email.relay_username,
+            password=self.settings.relay_password or email.relay_password,
+        )
+
+    async def _send_email(self, row: OutboxItem) -> dict[str, object]:
+        return await send_via_relay(OutboundEmail.from_payload(row.payload), self.relay)
+
+    async def _is_ready(self) -> bool:
+        return self._ready
+
+    async def start(self, *, warm_up: bool = True) -> None:
+        await self.store.upgrade()
+        if warm_up:
+            # Train/load the model and spaCy before accepting mail, off the event loop.
+            await asyncio.to_thread(self.engine.warm_up)
+        self.inbox.start()
+        self._smtp_server = await start_smtp_server(
+            IntakeSmtpHandler(inbox=self.inbox, support_addresses=self.config.support_addresses),
+            host=self.settings.smtp_host,
+            port=self.settings.smtp_port,
+            max_message_bytes=self.config.email.max_message_bytes,
+        )
+        self.ports.smtp = self._smtp_server.sockets[0].getsockname()[1]
+        self._http_runner, self.ports.http = await start_http_server(
+            self.http_app, host=self.settings.http_host, port=self.settings.http_port
+        )
+        self._tasks = [
+            asyncio.create_task(self.intake_worker.run(), name="intake-worker"),
+            asyncio.create_task(self.outbox_worker.run(), name="outbox-worker"),
+            asyncio.create_task(self.sla_scheduler.run(), name="sla-scheduler"),
+        ]
+        self._ready = True
+        log.info(
+            "intake ready: SMTP on %s:%d, HTTP on %s:%d, database %s, Slack %s",
+            self.settings.smtp_host,
+            self.ports.smtp,
+            self.settings.http_host,
+            self.ports.http,
+            self.store.engines.url.render_as_string(hide_password=True),
+            "enabled" if self.slack_enabled else "disabled",
+        )
+
+    async def stop(self) -> None:
+        """Stop accepting, let in-flight work finish, then close the store."""
+        self._ready = False
+        if self._smtp_server is not None:
+            self._smtp_server.close()
+            # Sessions in DATA finish storing before their 250; give them a moment to do so.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._smtp_server.wait_closed(), timeout=5)
+        await self.inbox.stop()
+        if self._http_runner is not None:
+            await self._http_runner.cleanup()
+        self.intake_worker.stop()
+        self.outbox_worker.stop()
+        self.sla_scheduler.stop()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+                await asyncio.wait_for(task, timeout=10)
+        await self.store.close()
+
