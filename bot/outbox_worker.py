@@ -45,12 +45,14 @@ class OutboxWorker:
         poll_interval: float = 1.0,
         batch: int = 20,
         lease: timedelta = timedelta(minutes=2),
+        retry_delay: Callable[[int], timedelta] = backoff,
     ) -> None:
         self._store = store
         self._worker_id = worker_id or default_worker_id()
         self._poll_interval = poll_interval
         self._batch = batch
         self._lease = lease
+        self._retry_delay = retry_delay
         self._handlers: dict[str, OutboxHandler] = {}
         self._wake = asyncio.Event()
         self._stopping = False
@@ -102,7 +104,7 @@ class OutboxWorker:
             await self._store.outbox_retry(row.id, str(exc), retry_at=None, give_up=True)
         except Exception as exc:
             give_up = row.attempts >= MAX_ATTEMPTS
-            retry_at = utcnow() + backoff(row.attempts)
+            retry_at = utcnow() + self._retry_delay(row.attempts)
             level = logging.ERROR if give_up else logging.WARNING
             log.log(level, "outbox #%s (%s) attempt %d failed: %s", row.id, row.kind, row.attempts, exc)
             if not isinstance(exc, TransientSendError):

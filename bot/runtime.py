@@ -93,7 +93,8 @@ class IntakeRuntime:
     async def _is_ready(self) -> bool:
         return self._ready
 
-    async def start(self, *, warm_up: bool = True) -> None:
+    async def start(self, *, warm_up: bool = True, run_workers: bool = True) -> None:
+        """Start everything; tests pass run_workers=False and drive the workers step by step."""
         await self.store.upgrade()
         if warm_up:
             # Train/load the model and spaCy before accepting mail, off the event loop.
@@ -109,11 +110,12 @@ class IntakeRuntime:
         self._http_runner, self.ports.http = await start_http_server(
             self.http_app, host=self.settings.http_host, port=self.settings.http_port
         )
-        self._tasks = [
-            asyncio.create_task(self.intake_worker.run(), name="intake-worker"),
-            asyncio.create_task(self.outbox_worker.run(), name="outbox-worker"),
-            asyncio.create_task(self.sla_scheduler.run(), name="sla-scheduler"),
-        ]
+        if run_workers:
+            self._tasks = [
+                asyncio.create_task(self.intake_worker.run(), name="intake-worker"),
+                asyncio.create_task(self.outbox_worker.run(), name="outbox-worker"),
+                asyncio.create_task(self.sla_scheduler.run(), name="sla-scheduler"),
+            ]
         self._ready = True
         log.info(
             "intake ready: SMTP on %s:%d, HTTP on %s:%d, database %s, Slack %s",
