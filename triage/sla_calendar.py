@@ -255,7 +255,8 @@ class BusinessCalendar:
         day = self._local_date(instant)
         for offset in range(_MAX_SEARCH_DAYS):
             window = self._window_on(day + timedelta(days=offset))
-            if window is not None and window[1] > instant:
+            # A window wholly inside a skipped DST hour is empty: it never opens.
+            if window is not None and window[1] > instant and window[1] > window[0]:
                 yield max(window[0], instant), window[1]
         raise CalendarError(f"calendar {self.describe()} has no open time within ten years")
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -79,7 +79,9 @@ class SlaAlarm:
     It stays put across pause/resume (so a 75 % warning already sent is not repeated when a
     wait moves the real deadline) and changes when a severity change sets a new target.
     Store it as the `deadline` of the once-only key (ticket, clock, kind, deadline).
-    `due` is the real current deadline, for the message text.
+    `at` and `deadline` are in UTC: Python's == and hash treat an ambiguous local time (the
+    repeated hour of a DST fall-back) differently across zones, and keys must match exactly.
+    `due` is the real current deadline in the calendar's zone, for the message text.
     """
 
     clock: Clock
@@ -261,8 +263,9 @@ class SlaClock:
             due = _walk(calendar, self.basis, length, pauses, None)
             warn_length = length * _WARN_FRACTION[0] / _WARN_FRACTION[1]
             warn = _walk(calendar, self.basis, warn_length, pauses, None)
-            alarms.append(SlaAlarm(clock, AlarmKind.WARN_75, warn, due, nominal))
-            alarms.append(SlaAlarm(clock, AlarmKind.BREACH, due, due, nominal))
+            key = nominal.astimezone(UTC)
+            alarms.append(SlaAlarm(clock, AlarmKind.WARN_75, warn.astimezone(UTC), due, key))
+            alarms.append(SlaAlarm(clock, AlarmKind.BREACH, due.astimezone(UTC), due, key))
         return alarms
 
     def _due(
