@@ -1,0 +1,1 @@
+"""One detector per completeness field; each reads a MessageView and returns Evidence or None."""

@@ -1,0 +1,198 @@
+"""`first_line_confirmation`: the customer already checked their own side and it persists.
+
+Network/firewall, credentials/keys (including rotating or revoking them), permissions and
+group membership, their own config/code/integration/file, or the client environment (other
+browser/device/network). Not: negated or planned checks ("I have not checked the firewall",
+"we will check"), questions/requests ("have you checked?"), speculation ("could be something
+on our side"), or checks whose only purpose is to look for signs of exploitation.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+from triage.completeness_fields.evidence import Evidence, best
+from triage.completeness_patterns import ENVIRONMENT_NOUNS
+from triage.message_view import MessageView
+from triage.negation import is_hypothetical, is_in_hedge, is_negated, is_question
+
+_EXPLOIT_PURPOSE = re.compile(
+    r"(?i)\b(?:exploit\w*|abuse[ds]?|sign of|signs of|evidence of|indication|compromise\w*|"
+    r"intrusion|malicious activity)\b"
+)
+_OWN_SIDE_NOUNS = frozenset(
+    "network networks firewall firewalls connectivity connection credentials credential key keys "
+    "token tokens password passwords permissions permission role roles group membership dns "
+    "cname domain certificate certificates cert certs csp config configuration settings setting "
+    "database db server servers resources cpu ram memory disk disks storage bandwidth account "
+    "license licence file files csv template mapping clock clocks ntp heartbeat link links vpn "
+    "proxy egress outbound quota statistics stats integration integrations webhook endpoint "
+    "instance replica hardware components lun luns shell policy secret secrets service "
+    "payload code headers header cache side plugin plugins driver drivers environment vlan "
+    "signal wifi cabling psu controller gateway gateways devices device browser browsers "
+    "extensions codes dates settings version history model schema definition app registration "
+    "pool cluster node nodes agent agents host hosts rules sso idp okta ldap provider".split()
+)
+_STRONG_OWN_SIDE = frozenset(
+    "network firewall connectivity credentials password token key keys permissions role dns "
+    "cname csp certificate cert vpn egress bandwidth statistics disks hardware quota".split()
+)
+_ENVIRONMENT_NOUNS = frozenset(ENVIRONMENT_NOUNS)
+_SUBJECT_WORDS = frozenset({"we", "i", "our", "my", "us", "team", "she", "he", "they", "it's"})
+_VENDOR_SUBJECT = frozenset({"you", "your", "support"})
+_CONDITIONAL_BEFORE = re.compile(r"(?i)\b(?:when|if|whenever|even when|even if|unless)\s+$")
+_WORKAROUND = re.compile(r"(?i)\b(?:temporarily|as a workaround|for now|in the meantime)\b")
+_LOOSE_CHECK_VERBS = frozenset({"tried", "tested", "made", "went", "looked", "ruled", "check"})
+
+
+def detect_first_line_confirmation(view: MessageView) -> Evidence | None:
+    candidates: list[Evidence] = []
+    analysis = view.analysis
+    for sentence in view.sentences():
+        if is_question(sentence) or is_in_hedge(sentence):
+            continue
+        exploit_check = bool(_EXPLOIT_PURPOSE.search(sentence.text))
+        confidence = _sentence_confidence(analysis.spans, sentence, exploit_check)
+        if confidence is not None:
+            candidates.append(
+                Evidence(confidence=confidence, start=sentence.start_char, end=sentence.end_char)
+            )
+    return best(candidates)
+
+
+def _in(sentence: Span, spans: list[Span]) -> list[Span]:
+    return [span for span in spans if span.start >= sentence.start and span.end <= sentence.end]
+
+
+def _sentence_confidence(spans, sentence: Span, exploit_check: bool) -> float | None:  # noqa: ANN001
+    scores: list[float] = []
+    environments = _in(sentence, spans("FLC_ENVIRONMENTS"))
+    same_result = _in(sentence, spans("FLC_SAME_RESULT"))
+    if not exploit_check:
+        for span in _in(sentence, spans("FLC_CHECK")):
+            score = _check_score(span, sentence, bool(environments))
+            if score:
+                scores.append(score)
+        for span in _in(sentence, spans("FLC_FIX_ATTEMPT")):
+            score = _fix_attempt_score(span, sentence)
+            if score:
+                scores.append(score)
+    for span in environments:
+        if not is_negated(span[0]) and not is_hypothetical(span[0]):
+            scores.append(0.8)
+    for span in _in(sentence, spans("FLC_UNCHANGED")):
+        before = sentence.doc.text[sentence.start_char : span.start_char]
+        if _CONDITIONAL_BEFORE.search(before) or _vendor_subject(span, sentence):
+            continue
+        scores.append(0.85)
+    for span in _in(sentence, spans("FLC_NOT_OURS")):
+        scores.append(0.85)
+    for span in _in(sentence, spans("FLC_OK_STATE")):
+        if _own_side_state(span, sentence):
+            scores.append(0.75)
+    for span in _in(sentence, spans("FLC_SETTINGS_LOOKED")):
+        if not is_negated(span[0]) or span[0].lower_ in {"only", "there"}:
+            if any(t.lower_ in {"looked", "went", "checked", "searched", "see"} for t in sentence):
+                scores.append(0.7)
+    if same_result and scores:
+        scores.append(max(scores) + 0.05)
+    return min(max(scores), 0.95) if scores else None
+
+
+def _subject_is_customer(token: Token, sentence: Span) -> bool:
+    """The verb's subject is the customer ("we", "I", "our team", "she") or implied."""
+    window = sentence.doc[max(sentence.start, token.i - 4) : token.i]
+    words = {t.lower_ for t in window}
+    if words & _VENDOR_SUBJECT and not words & _SUBJECT_WORDS:
+        return False
+    first_alpha = next((t for t in sentence if t.is_alpha), None)
+    implied = first_alpha is not None and first_alpha.i == token.i  # "Checked the firewall."
+    return implied or bool(words & _SUBJECT_WORDS) or token.i - sentence.start <= 1 or (
+        token.i > sentence.start and sentence.doc[token.i - 1].text in {"(", "—", "-", ";"}
+    )
+
+
+def _check_score(span: Span, sentence: Span, has_environments: bool) -> float | None:
+    verb = span[-1] if span[-1].lower_ == "checked" else span[0]
+    word = verb.lower_
+    if is_negated(verb) or (is_hypothetical(verb) and word != "check"):
+        return None
+    doc = sentence.doc
+    following = [t.lower_ for t in doc[verb.i + 1 : min(sentence.end, verb.i + 6)]]
+    if word == "check":
+        return 0.7 if verb.i > sentence.start and doc[verb.i - 1].lower_ in {"i", "we"} else None
+    if word == "made":
+        return 0.8 if following[:1] == ["sure"] else None
+    if word == "went":
+        return 0.7 if following[:1] == ["through"] else None
+    if word == "looked":
+        return 0.7 if following[:1] and following[0] in {"at", "in", "under", "into", "through"} else None
+    if word == "ruled":
+        return 0.85 if following[:1] == ["out"] else None
+    if word in {"tried", "tested"}:
+        if has_environments or set(following) & (_ENVIRONMENT_NOUNS | {"different", "another"}):
+            return 0.8
+        if following[:1] and following[0] in {"it", "this", "that"} and word == "tested":
+            return None  # "we tested it with a throwaway fork": confirming the bug
+        if word == "tested" and following[:1] and following[0] in {"from", "on", "with", "in"}:
+            return 0.7
+        if any(f.endswith("ing") and f not in {"nothing", "everything", "something"} for f in following[:2]):
+            return 0.7  # "tried clearing the cache", "tried logging out"
+        return None
+    if word in {"confirmed", "verified"} and following[:1] and following[0] in {"this", "it"}:
+        return 0.8 if has_environments else None
+    if not _subject_is_customer(verb, sentence):
+        return None
+    return 0.85 if word not in _LOOSE_CHECK_VERBS else 0.7
+
+
+def _fix_attempt_score(span: Span, sentence: Span) -> float | None:
+    verb = span[0]
+    word = verb.lower_
+    if is_negated(verb) or is_hypothetical(verb):
+        return None
+    doc = sentence.doc
+    following = [t.lower_ for t in doc[verb.i + 1 : min(sentence.end, verb.i + 5)]]
+    before = doc.text[max(sentence.start_char, verb.idx - 30) : verb.idx]
+    if _WORKAROUND.search(before) or _WORKAROUND.search(" ".join(following[:3])):
+        return None
+    if word in {"logged", "logging"}:
+        return 0.8 if following[:1] == ["out"] else None
+    if word in {"cleared", "clearing"}:
+        return 0.8 if "cache" in following or "cookies" in following else None
+    if word == "rolled":
+        return 0.75 if "our" in following[:3] else None
+    if word in {"updated", "switched", "deleted", "removed", "replaced"}:
+        nouns = set(following) & _OWN_SIDE_NOUNS
+        return 0.7 if nouns and word != "switched" else None
+    if word in {"reconnecting", "restarting", "rebooting", "reinstalling", "clearing"}:
+        return 0.7 if any(t.lower_ in {"did", "didn't", "n't", "help", "same"} for t in sentence) else None
+    if not _subject_is_customer(verb, sentence):
+        return None
+    return 0.75
+
+
+def _vendor_subject(span: Span, sentence: Span) -> bool:
+    window = sentence.doc[max(sentence.start, span.start - 3) : span.start]
+    return any(t.lower_ in _VENDOR_SUBJECT for t in window)
+
+
+def _own_side_state(span: Span, sentence: Span) -> bool:
+    """"Our firewall is open", "the key is valid", "disks all report healthy"."""
+    if is_negated(span[-1]):
+        return False
+    clause = sentence.doc[max(sentence.start, span.start - 8) : span.start]
+    words = {t.lower_ for t in clause}
+    nouns = words & _OWN_SIDE_NOUNS
+    if not nouns:
+        return False
+    text = sentence.text.lower()
+    claimed = bool(
+        words & {"our", "my"}
+        or nouns & _STRONG_OWN_SIDE
+        or re.search(r"\b(?:checked|verified|confirmed|tested|when (?:i|we))\b", text)
+        or re.search(r"\b(?:from|on) our side\b", text)
+    )
+    return claimed

@@ -1,0 +1,192 @@
+"""`repro_steps`: concrete actions someone else could follow to trigger the problem.
+
+Numbered/bulleted steps, a "Steps:"/"Repro:" section, a click path (Payroll > Runs > Export),
+an API call or command, or a specific triggering action with its condition ("every time I
+upload the CSV it fails"). Not: a bare symptom, "next steps", "what are the steps to …?",
+or a list of questions/requests.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span
+
+from triage.completeness_fields.evidence import Evidence, best
+from triage.completeness_patterns import REPRO_ACTION_VERBS, REPRO_GERUNDS
+from triage.message_view import MessageView
+from triage.negation import is_question
+from triage.pasted_output import LineKind
+
+_ACTION_VERBS = frozenset(REPRO_ACTION_VERBS)
+_LIST_ITEM = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|[-*•–])\s+(?P<body>\S.*)$")
+_INLINE_NUMBERED = re.compile(r"(?:^|\s)1[.)]\s+\S.{2,}?\s2[.)]\s+\S")
+_SEPARATOR = r"\s(?:>|→|->|»|›|=>)\s"
+_CLICK_PATH = re.compile(rf"[\w\"'“(][^>→\n]{{0,40}}?{_SEPARATOR}[^>→\n]{{1,60}}?(?:{_SEPARATOR}|$)")
+_ONE_STEP_PATH = re.compile(rf"\b[A-Z][\w&'\-]*(?: [\w&'\-]+){{0,3}}{_SEPARATOR}[A-Z\"“]")
+# A click path introduced as a place ("I only see X under Settings > Users") is a location.
+_LOCATION_BEFORE = re.compile(
+    r"(?i)\b(?:under|checked|looked(?: in| at| under| through)?|went through|see|found|"
+    r"visible in|listed in|shows? in|exists in|in the|it's in|it is in)\s*(?:the |our |my )?$"
+)
+_API_CALL = re.compile(r"\b(?:GET|POST|PUT|PATCH|DELETE)\s+/[\w/{}.:<>…-]+")
+_CURL = re.compile(r"(?:^|\s)(?:curl|wget|http|httpie)\s+-{0,2}\w")
+_COMMAND_THEN_RESULT = re.compile(
+    r"`[^`\n]{3,200}`\s*(?:\([^)]*\)\s*)?(?:gives|returns|fails|dies|throws|prints|produces|"
+    r"results in|errors|crashes|hangs|says|outputs|responds)"
+)
+_RESULT_WORDS = re.compile(
+    r"(?i)\b(?:fail\w*|error\w*|crash\w*|closes|close|nothing|blank|spinner|spins|hangs?|"
+    r"returns?|returned|shows?|showed|gives?|got|get|gets|breaks?|broke|stuck|freez\w+|"
+    r"doesn't|does not|won't|isn't|not|never|times? out|timed out|wrong|missing|empty|"
+    r"instead|twice|duplicate\w*|no \w+|only|cut off|greys? out|disappears?|loops?)\b|→|->"
+)
+_REQUEST_START = re.compile(r"(?i)^\W*(?:please|pls|kindly|can you|could you|would you|let us)\b")
+_ANY_SUBJECT = re.compile(
+    r"(?i)^\W*(?:any|every|each)\s+(?!idea|update|news|help|chance|way|plans)\w+"
+    r"[^.?!\n]{0,120}\b(?:fail\w*|error\w*|crash\w*|returns?|breaks?|times? out|hangs?)\b"
+)
+
+
+def detect_repro_steps(view: MessageView) -> Evidence | None:
+    candidates = [*_step_lists(view), *_labelled_steps(view)]
+    for sentence in view.sentences():
+        if is_question(sentence) and not view.analysis.spans("REPRO_LABEL"):
+            continue
+        found = _sentence_evidence(view, sentence)
+        if found is not None:
+            candidates.append(found)
+    return best(candidates)
+
+
+def _step_lists(view: MessageView) -> list[Evidence]:
+    """Two or more list items, at least one of which starts with an action."""
+    found: list[Evidence] = []
+    run: list[tuple[int, int, str]] = []
+    prose_lines = [line for line in view.lines if line.kind is not LineKind.OUTPUT]
+    for line in [*prose_lines, None]:
+        match = _LIST_ITEM.match(view.prose_text[line.start : line.end]) if line else None
+        if line is not None and match:
+            run.append((line.start, line.end, match.group("body")))
+            continue
+        if line is not None and line.kind is LineKind.BLANK and run:
+            continue
+        if len(run) >= 2 and _reads_as_steps([body for _, _, body in run]):
+            found.append(Evidence(confidence=0.9, start=run[0][0], end=run[-1][1]))
+        run = []
+    for match in _INLINE_NUMBERED.finditer(view.prose_text):
+        line_end = view.prose_text.find("\n", match.start())
+        end = line_end if line_end != -1 else len(view.prose_text)
+        if _reads_as_steps(re.split(r"\s\d[.)]\s", view.prose_text[match.start() : end])):
+            found.append(Evidence(confidence=0.85, start=match.start(), end=end))
+    return found
+
+
+def _reads_as_steps(items: list[str]) -> bool:
+    if sum(item.rstrip().endswith("?") for item in items) >= len(items) / 2:
+        return False  # a list of questions
+    starts_with_action = 0
+    for item in items:
+        words = re.findall(r"[A-Za-z][\w'-]*", item.lower())
+        if words and (words[0] in _ACTION_VERBS or words[0] in REPRO_GERUNDS):
+            starts_with_action += 1
+        elif _CLICK_PATH.search(item) or _API_CALL.search(item) or "→" in item or "->" in item:
+            starts_with_action += 1
+        elif words and words[0] in {"user", "customer", "our", "we", "i", "the", "a"} and any(
+            word in _ACTION_VERBS or word.rstrip("s") in _ACTION_VERBS for word in words[1:4]
+        ):
+            starts_with_action += 1
+    return starts_with_action >= 1
+
+
+def _labelled_steps(view: MessageView) -> list[Evidence]:
+    """"Steps:", "Repro:", "To reproduce:" followed by something to do."""
+    found: list[Evidence] = []
+    blocked = {span.start for span in view.analysis.spans("REPRO_NOT_STEPS")}
+    blocked |= {span.start + 1 for span in view.analysis.spans("REPRO_NOT_STEPS")}
+    for span in view.analysis.spans("REPRO_LABEL"):
+        if span.start in blocked or is_question(span.sent):
+            continue
+        after = view.prose_text[span.end_char : span.end_char + 400]
+        following = after.lstrip(" :\t(").split("\n\n")[0].strip()
+        if len(re.findall(r"[A-Za-z]+", following)) < 2 and "`" not in following:
+            continue
+        end = span.end_char + after.find(following) + len(following)
+        found.append(Evidence(confidence=0.92, start=span.start_char, end=end))
+    return found
+
+
+def _sentence_evidence(view: MessageView, sentence: Span) -> Evidence | None:
+    text = sentence.text
+    start = sentence.start_char
+    if _REQUEST_START.match(text):
+        return None
+    for match in _CLICK_PATH.finditer(text):
+        if not _LOCATION_BEFORE.search(text[: match.start()]):
+            return Evidence(confidence=0.85, start=start, end=sentence.end_char)
+    one_step = _ONE_STEP_PATH.search(text)
+    if one_step and not _LOCATION_BEFORE.search(text[: one_step.start()]):
+        if _RESULT_WORDS.search(text[one_step.end() :]) or _starts_with_action(sentence):
+            return Evidence(confidence=0.75, start=start, end=sentence.end_char)
+    if _API_CALL.search(text) and re.search(r"(?i)→|->|\breturns?\b|\bwith\b|\bgives\b|\bany\b", text):
+        return Evidence(confidence=0.8, start=start, end=sentence.end_char)
+    if _CURL.search(text) or _COMMAND_THEN_RESULT.search(text):
+        return Evidence(confidence=0.8, start=start, end=sentence.end_char)
+    triggers = [s for s in view.analysis.spans("REPRO_TRIGGER") if s.sent == sentence]
+    if triggers and _RESULT_WORDS.search(text):
+        return Evidence(confidence=0.7, start=start, end=sentence.end_char)
+    if _starts_with_action(sentence) and (
+        _count_clause_actions(sentence) >= 2 or re.search(r"(?i)\bany\b|→|->", text)
+    ):
+        return Evidence(confidence=0.75, start=start, end=sentence.end_char)
+    if _ANY_SUBJECT.search(text):
+        return Evidence(confidence=0.65, start=start, end=sentence.end_char)
+    if _past_action_sequence(sentence):
+        return Evidence(confidence=0.6, start=start, end=sentence.end_char)
+    return None
+
+
+def _first_word(sentence: Span) -> str:
+    for token in sentence:
+        if token.is_alpha:
+            return token.lower_
+    return ""
+
+
+def _starts_with_action(sentence: Span) -> bool:
+    """An imperative: the sentence (or the part after "Steps:") opens with an action verb."""
+    return _first_word(sentence) in _ACTION_VERBS
+
+
+def _count_clause_actions(sentence: Span) -> int:
+    """Actions that open a clause: "open X, click Y, then export" has three."""
+    count = 0
+    clause_start = True
+    for token in sentence:
+        if token.is_punct and token.text in {",", ";", ":", "→", ">", "-", "(", "then"}:
+            clause_start = True
+            continue
+        if token.lower_ in {"and", "then"}:
+            clause_start = True
+            continue
+        if token.is_space:
+            continue
+        if clause_start and token.lower_ in _ACTION_VERBS:
+            count += 1
+        clause_start = False
+    return count
+
+
+_PAST_ACTIONS = frozenset(
+    "created selected scheduled clicked opened uploaded ran added set entered imported exported "
+    "submitted configured enabled disabled changed edited deleted installed upgraded triggered "
+    "sent started joined placed assigned applied saved copied pasted pushed restored generated "
+    "chose filtered logged".split()
+)
+
+
+def _past_action_sequence(sentence: Span) -> bool:
+    """"We created the campaign, selected the segment and scheduled it" is a replayable path."""
+    if not any(token.lower_ in {"we", "i"} for token in sentence[:4]):
+        return False
+    return sum(token.lower_ in _PAST_ACTIONS for token in sentence) >= 3

@@ -1,0 +1,92 @@
+"""Negation and non-factual context around a cue word.
+
+"I have not checked the firewall", "we haven't had a chance to verify it yet", "could you
+check the logs?" and "we will check tomorrow" all contain a check verb, yet none of them says
+the customer already checked their side. These helpers look at the tokens around a cue in
+its sentence and say whether the cue is negated, hypothetical or a request/question.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+NEGATORS = frozenset({"not", "n't", "n’t", "never", "no", "without", "neither", "nor", "cannot"})
+# Words that end a negation's reach: clause boundaries and contrastive conjunctions.
+_SCOPE_BREAKERS = frozenset(
+    {",", ";", ":", "—", "–", "but", "and", "so", "although", "though", "however", "because",
+     "which", "while", "(", ")", ".", "!", "?"}
+)  # fmt: skip
+_MODALS = frozenset(
+    {"will", "would", "should", "could", "might", "may", "shall", "'ll", "’ll", "going", "gonna",
+     "plan", "planning", "want", "wants", "need", "needs", "try", "trying", "about", "if",
+     "whether", "please", "pls", "can", "able", "maybe", "perhaps", "possibly", "probably"}
+)  # fmt: skip
+_YET_TO = ("yet", "to")
+
+
+def is_negated(token: Token, *, window: int = 5) -> bool:
+    """True when `token` sits in the scope of a negator earlier in its clause.
+
+    "have n't checked", "did not verify", "never tested", "not yet checked", and the
+    post-posed "have yet to check" all negate; a clause break (comma, "but") ends the scope.
+    """
+    sentence = token.sent
+    for offset in range(1, window + 1):
+        index = token.i - offset
+        if index < sentence.start:
+            break
+        word = token.doc[index].lower_
+        if word in _SCOPE_BREAKERS:
+            break
+        if word in NEGATORS:
+            return True
+        if word == "to" and index - 1 >= sentence.start and token.doc[index - 1].lower_ == "yet":
+            return True
+    return False
+
+
+def is_hypothetical(token: Token, *, window: int = 4) -> bool:
+    """True when a modal, request or conditional governs `token` ("we will check",
+    "could you verify", "if we restart", "please check")."""
+    sentence = token.sent
+    for offset in range(1, window + 1):
+        index = token.i - offset
+        if index < sentence.start:
+            break
+        word = token.doc[index].lower_
+        if word in _SCOPE_BREAKERS:
+            break
+        if word in _MODALS:
+            return True
+    return False
+
+
+def is_question(sentence: Span) -> bool:
+    """A sentence asking something ("have you checked …?", "what are the steps to …?")."""
+    text = sentence.text.strip()
+    if text.endswith("?"):
+        return True
+    first = sentence[0].lower_ if len(sentence) else ""
+    return first in {"how", "what", "why", "where", "which", "can", "could", "is", "are", "do",
+                     "does", "should", "would", "have", "has", "any"} and "?" in text  # fmt: skip
+
+
+def is_in_hedge(sentence: Span) -> bool:
+    """Speculation about one's own side ("could be something on our side") is not a check."""
+    lowered = sentence.text.lower()
+    return any(
+        phrase in lowered
+        for phrase in (
+            "could be something",
+            "might be something",
+            "may be something",
+            "could be on our side",
+            "might be on our side",
+            "not sure if",
+            "not sure whether",
+            "i wonder if",
+            "haven't had a chance",
+            "have not had a chance",
+            "haven't had time",
+        )
+    )
