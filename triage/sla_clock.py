@@ -121,11 +121,8 @@ class SlaClock:
         """A new ticket; pass the plan's `start_clock` so `on_receipt` plans start at once."""
         received = _aware(received_at)
         level = Severity(severity)
-        starts = (
-            complete
-            or level is Severity.CRITICAL
-            or StartClock(start_clock) is (StartClock.ON_RECEIPT)
-        )
+        on_receipt = level is Severity.CRITICAL or StartClock(start_clock) is StartClock.ON_RECEIPT
+        starts = complete or on_receipt
         return cls(
             received_at=received,
             severity=level,
@@ -221,20 +218,28 @@ class SlaClock:
         ended at `now` (at the start of the wait when `now` is not given).
         """
         calendar = plan.calendar_for(customer_tz, customer_country)
-        due: dict[str, datetime | None] = {}
+        due: dict[Clock, datetime | None] = {}
         met_at: dict[Clock, datetime] = {}
-        paused: set[Clock] = set()
         horizon = _aware(now) if now is not None else None
         for clock in CLOCK_ORDER:
             met = next((m for m in self.met if m.clock is clock), None)
             if met is not None:
                 met_at[clock] = met.at
-                due[clock.value] = self._due(plan, calendar, clock, met.severity, met.basis, met.at)
-                continue
-            if clock in _PAUSABLE and self.is_paused:
-                paused.add(clock)
-            due[clock.value] = self._due(plan, calendar, clock, self.severity, self.basis, horizon)
-        return Deadlines(**due, met_at=met_at, paused=frozenset(paused))  # type: ignore[arg-type]
+                due[clock] = self._due(plan, calendar, clock, met.severity, met.basis, met.at)
+            else:
+                due[clock] = self._due(plan, calendar, clock, self.severity, self.basis, horizon)
+        paused = frozenset(
+            clock
+            for clock in _PAUSABLE
+            if self.is_paused and clock not in met_at and due[clock] is not None
+        )
+        return Deadlines(
+            first_response=due[Clock.FIRST_RESPONSE],
+            workaround=due[Clock.WORKAROUND],
+            resolution=due[Clock.RESOLUTION],
+            met_at=met_at,
+            paused=paused,
+        )
 
     def alarms(
         self,

@@ -131,7 +131,10 @@ class Deadlines:
     paused: frozenset[Clock] = frozenset()
 
     def due(self, clock: Clock | str) -> datetime | None:
-        return getattr(self, Clock(clock).value)  # type: ignore[no-any-return]
+        wanted = Clock(clock)
+        if wanted is Clock.FIRST_RESPONSE:
+            return self.first_response
+        return self.workaround if wanted is Clock.WORKAROUND else self.resolution
 
     def as_dict(self) -> dict[str, str | None]:
         """ISO-8601 with UTC offsets (or None), keyed by clock name: the CLI's JSON contract."""
@@ -152,15 +155,18 @@ def compute_deadlines(
     """Deadlines of a clock starting at `start`, in the calendar's zone (see module docstring)."""
     calendar = plan.calendar_for(customer_tz, customer_country)
     level = Severity(severity)
-    due: dict[str, datetime | None] = {}
-    for clock in CLOCK_ORDER:
+
+    def due(clock: Clock) -> datetime | None:
         target = plan.target(clock, level)
-        due[clock.value] = (
-            None
-            if target is None
-            else calendar.add_business_duration(start, target.open_time(calendar.business_day))
-        )
-    return Deadlines(**due)  # type: ignore[arg-type]
+        if target is None:
+            return None
+        return calendar.add_business_duration(start, target.open_time(calendar.business_day))
+
+    return Deadlines(
+        first_response=due(Clock.FIRST_RESPONSE),
+        workaround=due(Clock.WORKAROUND),
+        resolution=due(Clock.RESOLUTION),
+    )
 
 
 # ---------------------------------------------------------------- parsing config.yaml `plans:`
