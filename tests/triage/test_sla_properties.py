@@ -9,6 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from triage.sla_calendar import BusinessCalendar, parse_calendar_spec
+from triage.sla_clock import SlaClock
+from triage.sla_plans import parse_plans
 
 CALENDARS = [
     BusinessCalendar(parse_calendar_spec(spec), ZoneInfo(zone) if zone else None, country)
@@ -102,3 +104,60 @@ def test_24x7_deadline_is_start_plus_duration(start: datetime, duration: timedel
     # Compare absolute instants: same-zone aware arithmetic would be wall-clock arithmetic.
     assert deadline.astimezone(UTC) == start.astimezone(UTC) + duration
     assert deadline.utcoffset() is not None
+
+
+# ---------------------------------------------------------------- running clock with waits
+
+WAITING_PLANS = parse_plans(
+    {
+        "round-the-week": {
+            "calendar": "24x5",
+            "timezone": "Asia/Kolkata",
+            "targets": {"resolution": {"critical": "48h"}},
+        },
+        "office": {
+            "calendar": "mon-fri 09:00-17:00",
+            "timezone": "Europe/Bucharest",
+            "holidays": "RO",
+            "targets": {"resolution": {"critical": "3bd"}},
+        },
+    }
+)
+hours = st.timedeltas(min_value=timedelta(0), max_value=timedelta(hours=60))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(sorted(WAITING_PLANS)), starts, st.lists(st.tuples(hours, hours), max_size=4)
+)
+def test_waits_before_the_deadline_add_back_exactly_their_open_time(
+    plan_name: str, start: datetime, waits: list[tuple[timedelta, timedelta]]
+) -> None:
+    plan = WAITING_PLANS[plan_name]
+    calendar = plan.calendar_for()
+    clock = SlaClock.opened(start, "critical")
+    intervals = []
+    cursor = start
+    for gap, length in waits:
+        intervals.append((cursor + gap, cursor + gap + length))
+        cursor += gap + length
+        clock = clock.pause(intervals[-1][0]).resume(intervals[-1][1])
+
+    due = clock.deadlines(plan).resolution
+    assert due is not None
+    waited = sum(
+        (
+            calendar.open_time_between(begin, min(end, due))
+            for begin, end in intervals
+            if begin < due
+        ),
+        timedelta(0),
+    )
+    target = plan.target("resolution", "critical")
+    assert target is not None
+    assert calendar.open_time_between(start, due) - waited == target.open_time(
+        calendar.business_day
+    )
+    warn, breach = clock.alarms(plan)
+    assert breach.at == due
+    assert start <= warn.at <= breach.at
