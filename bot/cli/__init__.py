@@ -51,14 +51,14 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except Exception as exc:  # click usage errors and anything unexpected: one line, no traceback
-        import click
-
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.ClickException):
+        # Typer bundles its own copy of click, so match click's exceptions by shape, not class.
+        name = type(exc).__name__
+        if name == "Exit":
+            sys.exit(getattr(exc, "exit_code", 0))
+        if name == "Abort":
+            sys.exit(1)
+        if hasattr(exc, "format_message") and hasattr(exc, "exit_code"):
             print(f"intake: error: {exc.format_message()}", file=sys.stderr)
             sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(1)
-        print(f"intake: error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"intake: error: {name}: {exc}", file=sys.stderr)
         sys.exit(1)
