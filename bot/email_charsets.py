@@ -73,6 +73,23 @@ class DecodedText:
     problem: str | None = None
 
 
+def storable_text(text: str) -> str:
+    """`text` without NUL characters and lone surrogates.
+
+    Both are legal in a Python str but rejected by PostgreSQL text columns, UTF-8 encoders
+    and JSON consumers; one stray byte must not make a message unstorable.
+    """
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
 def normalise_charset(label: str | None) -> str | None:
     """The Python codec name for a charset label, or None when Python cannot decode it."""
     if not label:

@@ -12,7 +12,13 @@ import binascii
 import re
 from dataclasses import dataclass
 
-from bot.email_charsets import DecodedText, decode_bytes, decode_header_bytes, normalise_charset
+from bot.email_charsets import (
+    DecodedText,
+    decode_bytes,
+    decode_header_bytes,
+    normalise_charset,
+    storable_text,
+)
 
 # RFC 2047 encoded-word, leniently: real mailers put spaces inside Q text, so only "?" ends it.
 _ENCODED_WORD = re.compile(r"=\?([^?\s]{1,60})\?([bBqQ])\?([^?]*)\?=")
@@ -143,7 +149,7 @@ def parse_message_ids(raw: str | None, *, limit: int = 100) -> tuple[str, ...]:
     """
     if not raw:
         return ()
-    text = unfold(raw[:_MAX_HEADER_CHARS])
+    text = storable_text(unfold(restore_8bit(raw[:_MAX_HEADER_CHARS]).text))
     found = [re.sub(r"\s+", "", m) for m in _MSG_ID.findall(text)]
     if not found:
         found = [token.strip("<>,;") for token in text.split()]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser
@@ -23,7 +23,7 @@ from email.utils import parsedate_to_datetime
 from bot.attachment_names import sanitize_filename, unique_filenames
 from bot.auto_reply_detection import detect_auto_reply
 from bot.email_addresses import MailAddress, parse_mailbox, parse_mailbox_list
-from bot.email_charsets import decode_bytes
+from bot.email_charsets import decode_bytes, storable_text
 from bot.email_headers import decode_header, first_message_id, parse_message_ids, restore_8bit
 from bot.email_subjects import find_ticket_tag, has_forward_prefix, strip_subject_prefixes
 from bot.forward_parser import unwrap_forward
@@ -184,36 +184,38 @@ def parse_email(
     original = None
     if not verdict.is_auto:
         original = _find_original(main_text, header_subject, attached, sender_is_staff=is_staff)
-    forwarded = original.info if original is not None else None
+    forwarded = _storable_forward(original.info) if original is not None else None
     takes_original = (
-        original is not None
-        and bool(original.info.from_address)
+        forwarded is not None
+        and bool(forwarded.from_address)
         and (is_staff or not staff_known)
-        and original.info.from_address != sender.address
+        and forwarded.from_address != sender.address
     )
-    if original is not None and not original.info.from_address:
+    if forwarded is not None and not forwarded.from_address:
         problems.append("forwarded message names no sender address; the forwarder is requester")
-
+    requester = (
+        MailAddress(forwarded.from_address, forwarded.from_name)
+        if takes_original and forwarded is not None
+        else sender
+    )
     subject = header_subject
-    if original is not None and takes_original and staff_known:
-        subject = strip_subject_prefixes(original.info.subject or header_subject)
+    if forwarded is not None and takes_original and staff_known:
+        subject = strip_subject_prefixes(forwarded.subject or header_subject)
     body = _body(main_text, original, takes_original)
 
     return ParsedEmail(
-        from_address=sender.address,
-        from_name=sender.name,
-        requester_address=original.info.from_address
-        if takes_original and original
-        else sender.address,
-        requester_name=original.info.from_name if takes_original and original else sender.name,
-        subject=subject,
-        header_subject=header_subject,
-        body=body,
-        full_text=full_text,
-        html=content.html,
+        from_address=storable_text(sender.address),
+        from_name=storable_text(sender.name),
+        requester_address=storable_text(requester.address),
+        requester_name=storable_text(requester.name),
+        subject=storable_text(subject),
+        header_subject=storable_text(header_subject),
+        body=storable_text(body),
+        full_text=storable_text(full_text),
+        html=storable_text(content.html) if content.html is not None else None,
         attachments=_attachments(content.attachments),
         forwarded=forwarded,
-        forwarded_by=sender.address if takes_original else None,
+        forwarded_by=storable_text(sender.address) if takes_original else None,
         message_id=message_id,
         in_reply_to=first_message_id(_first(headers, "in-reply-to")),
         references=parse_message_ids(_first(headers, "references")),
@@ -221,11 +223,22 @@ def parse_email(
         is_auto_reply=verdict.is_auto,
         auto_reply_reason=verdict.reason,
         dedupe_key=message_id or f"sha256:{hashlib.sha256(raw).hexdigest()}",
-        to_addresses=_addresses(headers, "to", hint),
-        cc_addresses=_addresses(headers, "cc", hint),
+        to_addresses=tuple(storable_text(a) for a in _addresses(headers, "to", hint)),
+        cc_addresses=tuple(storable_text(a) for a in _addresses(headers, "cc", hint)),
         reply_to_address=_reply_to(headers, hint),
         date=_date(headers, problems),
-        problems=_unique(problems),
+        problems=[storable_text(p) for p in _unique(problems)],
+    )
+
+
+def _storable_forward(info: ForwardInfo) -> ForwardInfo:
+    return replace(
+        info,
+        from_address=storable_text(info.from_address),
+        from_name=storable_text(info.from_name),
+        subject=storable_text(info.subject),
+        date=storable_text(info.date),
+        comment=storable_text(info.comment),
     )
 
 
@@ -298,7 +311,7 @@ def _reply_to(headers: dict[str, list[str]], hint: str | None) -> str | None:
     value = _first(headers, "reply-to")
     if not value:
         return None
-    return parse_mailbox(restore_8bit(value, hint).text).address or None
+    return storable_text(parse_mailbox(restore_8bit(value, hint).text).address) or None
 
 
 def _date(headers: dict[str, list[str]], problems: list[str]) -> datetime | None:
