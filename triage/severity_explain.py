@@ -1,0 +1,127 @@
+"""Why the classifier chose a level, in one sentence an engineer reads on the triage card.
+
+The model is linear, so a feature's contribution to a level is its value times its weight for
+that level (relative to the other levels). The three largest readable contributions, words
+and cues, are the evidence. Character n-grams are left out: "rod d" explains nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from triage.levels import Severity
+from triage.severity_cues import CueReport, cue_label
+from triage.severity_decision import Decision
+
+MAX_EVIDENCE = 3
+_WORD_PREFIX = "words__"
+_CUE_PREFIX = "cues__"
+# Cue features that describe the text's shape, not its content: no use as evidence.
+_NOT_EVIDENCE = frozenset({"cue:length", "cue:question_marks"})
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One reason for the level: the customer's words (or a derived cue) and its weight."""
+
+    text: str | None  # the customer's words; None for derived cues ("production impact")
+    kind: str  # "cue" or "term"
+    label: str  # what it means ("outage", "no workaround"); the term itself for terms
+    weight: float
+
+    def phrase(self) -> str:
+        if self.text is None:
+            return self.label
+        quoted = f"\u201c{self.text}\u201d"
+        if self.kind == "cue" and self.label.lower() != self.text.lower():
+            return f"{quoted} ({self.label})"
+        return quoted
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    sentence: str
+    evidence: tuple[Evidence, ...]
+
+
+def top_evidence(
+    row: sparse.csr_matrix,
+    level_weights: np.ndarray,
+    feature_names: Sequence[str],
+    cues: CueReport,
+    *,
+    limit: int = MAX_EVIDENCE,
+) -> tuple[Evidence, ...]:
+    """The `limit` readable features that push hardest towards the level, strongest first."""
+    row = row.tocsr()
+    indices = row.indices
+    contributions = row.data * level_weights[indices]
+    order = np.argsort(-contributions, kind="stable")
+    chosen: list[Evidence] = []
+    for k in order:
+        weight = float(contributions[k])
+        if weight <= 0 or len(chosen) >= limit:
+            break
+        evidence = _evidence(str(feature_names[indices[k]]), weight, cues)
+        if evidence is None or _overlaps(evidence, chosen):
+            continue
+        chosen.append(evidence)
+    return tuple(chosen)
+
+
+def _evidence(name: str, weight: float, cues: CueReport) -> Evidence | None:
+    if name.startswith(_WORD_PREFIX):
+        term = name.removeprefix(_WORD_PREFIX)
+        return Evidence(text=term, kind="term", label=term, weight=weight)
+    if name.startswith(_CUE_PREFIX):
+        feature = name.removeprefix(_CUE_PREFIX)
+        if feature in _NOT_EVIDENCE:
+            return None
+        return Evidence(
+            text=cues.evidence_for(feature), kind="cue", label=cue_label(feature), weight=weight
+        )
+    return None
+
+
+def _overlaps(candidate: Evidence, chosen: Sequence[Evidence]) -> bool:
+    """Skip "down" when "production is down" is already there, and the reverse."""
+    mine = (candidate.text or candidate.label).lower()
+    for other in chosen:
+        theirs = (other.text or other.label).lower()
+        if mine in theirs or theirs in mine:
+            return True
+    return False
+
+
+def explain(
+    decision: Decision,
+    row: sparse.csr_matrix,
+    level_weights: np.ndarray,
+    feature_names: Sequence[str],
+    cues: CueReport,
+) -> Explanation:
+    """One sentence: the level, any caveat (low confidence, chosen for safety), the evidence."""
+    evidence = top_evidence(row, level_weights, feature_names, cues)
+    return Explanation(sentence=sentence_for(decision, evidence), evidence=evidence)
+
+
+def sentence_for(decision: Decision, evidence: Sequence[Evidence]) -> str:
+    level = decision.severity
+    caveats: list[str] = []
+    if decision.moved_by_costs:
+        caveats.append(f"to be safe, {decision.most_likely} is likelier")
+    if decision.needs_human:
+        caveats.append(f"low confidence {decision.confidence:.0%}, needs a human look")
+    head = f"Rated {level}" + (f" ({'; '.join(caveats)})" if caveats else "")
+    if not evidence:
+        return f"{head}: no strong signal in the wording; it reads most like other {level} tickets."
+    return f"{head} mainly because of: " + ", ".join(e.phrase() for e in evidence) + "."
+
+
+def level_row(weights: np.ndarray, level: Severity, order: Sequence[Severity]) -> np.ndarray:
+    """The weight row for one level from a (levels × features) matrix in `order`."""
+    return weights[list(order).index(level)]

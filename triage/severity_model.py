@@ -1,0 +1,281 @@
+"""The severity model: word and character n-gram TF-IDF plus spaCy cue features, calibrated.
+
+One scikit-learn `Pipeline` holds the feature extraction and the classifier, so training and
+serving cannot drift apart. A multinomial logistic regression keeps every feature's
+contribution readable (the explanation needs that); the calibration step on top makes its
+probabilities honest enough to feed a cost-aware decision rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from triage.levels import SEVERITY_ORDER, Severity
+from triage.severity_cues import FEATURE_NAMES as CUE_FEATURE_NAMES
+from triage.severity_cues import cue_matrix
+
+# Training progress for a progress bar: (stage name, fraction done).
+ProgressCallback = Callable[[str, float], None]
+
+# Support messages are far shorter; long pasted logs and bug-tracker bodies only cost time.
+MAX_TEXT_CHARS = 4000
+# Five folds need at least this many examples of the rarest level; below, calibration is off.
+_MIN_PER_CLASS_FOR_CALIBRATION = 5
+
+
+@dataclass(frozen=True, slots=True)
+class SeverityExample:
+    """One labelled ticket: what the classifier sees plus the level a human gave it."""
+
+    subject: str | None
+    text: str
+    severity: Severity
+    channel: str = "email"
+
+    @property
+    def full_text(self) -> str:
+        """Subject and body joined exactly like `TicketText.full_text` at serving time."""
+        return f"{self.subject}\n\n{self.text}" if self.subject else self.text
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSettings:
+    """Hyper-parameters, chosen by cross-validation on the bundled corpus (see docs/severity.md)."""
+
+    c: float = 10.0
+    word_weight: float = 1.0
+    char_weight: float = 1.0
+    cue_weight: float = 1.0
+    char_max_features: int = 150_000
+    word_max_features: int = 100_000
+    solver: str = "newton-cg"  # several times faster than lbfgs on these sparse features
+    calibration: str = "sigmoid"  # "sigmoid", "temperature" or "none"
+    calibration_folds: int = 5
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingSummary:
+    """What the model was trained on, for the model card and the retrain gate."""
+
+    n_examples: int
+    label_counts: dict[str, int]
+    data_sha256: str
+    fingerprints: frozenset[str] = field(default_factory=frozenset)
+
+
+class CueFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
+    """The spaCy cue vector as a stateless scikit-learn transformer (nothing to fit)."""
+
+    def fit(self, texts: Sequence[str], y: object = None) -> CueFeatures:
+        return self
+
+    def transform(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        return sparse.csr_matrix(cue_matrix(list(texts)))
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        return np.asarray(CUE_FEATURE_NAMES, dtype=object)
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return True  # stateless: the cue rules are code, not learnt
+
+
+class CompactTfidfVectorizer(TfidfVectorizer):  # type: ignore[misc]
+    """A TfidfVectorizer that persists its vocabulary as one array of terms.
+
+    skops writes a dict as one JSON node per key: a 200k-term vocabulary became 50 MB and
+    two seconds of loading. The pruned-term list (`stop_words_`) is dropped for the same
+    reason; scikit-learn documents it as unused for prediction.
+    """
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(super().__getstate__())
+        state.pop("stop_words_", None)
+        vocabulary = state.pop("vocabulary_", None)
+        if vocabulary is not None:
+            terms = sorted(vocabulary, key=vocabulary.__getitem__)
+            state["vocabulary_terms_"] = np.asarray(terms, dtype=str)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        terms = state.pop("vocabulary_terms_", None)
+        if terms is not None:
+            state["vocabulary_"] = {str(term): i for i, term in enumerate(terms.tolist())}
+        super().__setstate__(state)
+
+
+@dataclass(slots=True)
+class TrainedModel:
+    """A fitted pipeline plus the facts about its training data."""
+
+    pipeline: Pipeline
+    summary: TrainingSummary
+    settings: ModelSettings
+
+    @property
+    def classes(self) -> tuple[Severity, ...]:
+        return tuple(Severity(c) for c in self.pipeline.classes_)
+
+    def features(self, texts: Sequence[str]) -> sparse.csr_matrix:
+        """The feature rows the classifier sees (kept for the explanation)."""
+        return (
+            self.pipeline.named_steps["features"]
+            .transform([prepare_text(t) for t in texts])
+            .tocsr()
+        )
+
+    def probabilities(self, rows: sparse.csr_matrix) -> np.ndarray:
+        """Probabilities in SEVERITY_ORDER columns, whatever order the classifier learnt."""
+        raw = self.pipeline.named_steps["classifier"].predict_proba(rows)
+        out = np.zeros((raw.shape[0], len(SEVERITY_ORDER)), dtype=np.float64)
+        for j, cls in enumerate(self.pipeline.classes_):
+            out[:, SEVERITY_ORDER.index(Severity(cls))] = raw[:, j]
+        return out
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        return self.probabilities(self.features(texts))
+
+    def feature_names(self) -> np.ndarray:
+        return self.pipeline.named_steps["features"].get_feature_names_out()
+
+    def contribution_weights(self) -> np.ndarray:
+        """Per-level feature weights (SEVERITY_ORDER rows) of the underlying linear model.
+
+        Centred across levels, so a weight says how much a feature favours that level over
+        the others, which is what "evidence for critical" means.
+        """
+        coef = _linear_coefficients(self.pipeline.named_steps["classifier"])
+        centred = coef - coef.mean(axis=0, keepdims=True)
+        out = np.zeros((len(SEVERITY_ORDER), coef.shape[1]), dtype=np.float64)
+        for j, cls in enumerate(self.pipeline.classes_):
+            out[SEVERITY_ORDER.index(Severity(cls))] = centred[j]
+        return out
+
+
+def _linear_coefficients(classifier: object) -> np.ndarray:
+    if isinstance(classifier, CalibratedClassifierCV):
+        coefs = [c.estimator.coef_ for c in classifier.calibrated_classifiers_]
+        return np.mean(coefs, axis=0)
+    return np.asarray(classifier.coef_)  # type: ignore[attr-defined]
+
+
+def prepare_text(text: str) -> str:
+    """Truncate overly long input; the same function is applied at training and serving."""
+    return text[:MAX_TEXT_CHARS]
+
+
+def build_pipeline(settings: ModelSettings, *, seed: int, calibrate: bool) -> Pipeline:
+    """The untrained pipeline: feature union of word, char and cue features, then the classifier."""
+    features = FeatureUnion(
+        [
+            (
+                "words",
+                CompactTfidfVectorizer(
+                    ngram_range=(1, 2),
+                    min_df=2,
+                    sublinear_tf=True,
+                    max_features=settings.word_max_features,
+                    dtype=np.float64,
+                ),
+            ),
+            (
+                "chars",
+                CompactTfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=(2, 5),
+                    min_df=2,
+                    sublinear_tf=True,
+                    max_features=settings.char_max_features,
+                    dtype=np.float64,
+                ),
+            ),
+            ("cues", CueFeatures()),
+        ],
+        transformer_weights={
+            "words": settings.word_weight,
+            "chars": settings.char_weight,
+            "cues": settings.cue_weight,
+        },
+    )
+    base = LogisticRegression(
+        C=settings.c,
+        class_weight="balanced",
+        max_iter=3000,
+        solver=settings.solver,
+        random_state=seed,
+    )
+    classifier: object = base
+    if calibrate and settings.calibration != "none":
+        classifier = CalibratedClassifierCV(
+            base,
+            method=settings.calibration,
+            # An int means unshuffled stratified folds: deterministic, and no extra type for
+            # the skops trust list. Unshuffled folds of a corpus written in parts also
+            # calibrate across writers, closer to unseen messages than random folds.
+            cv=settings.calibration_folds,
+            ensemble=False,
+        )
+    return Pipeline([("features", features), ("classifier", classifier)])
+
+
+def train(
+    rows: Sequence[SeverityExample],
+    *,
+    seed: int = 0,
+    settings: ModelSettings | None = None,
+    progress: ProgressCallback | None = None,
+) -> TrainedModel:
+    """Fit the pipeline deterministically: the same rows and seed give the same model."""
+    settings = settings or ModelSettings()
+    if not rows:
+        raise ValueError("no training examples")
+    labels = [str(r.severity) for r in rows]
+    counts = Counter(labels)
+    if len(counts) < 2:
+        raise ValueError("training needs at least two severity levels")
+    calibrate = min(counts.values()) >= max(
+        _MIN_PER_CLASS_FOR_CALIBRATION, settings.calibration_folds
+    )
+    pipeline = build_pipeline(settings, seed=seed, calibrate=calibrate)
+    texts = [prepare_text(r.full_text) for r in rows]
+    if progress:
+        progress("features", 0.1)
+    features = pipeline.named_steps["features"].fit_transform(texts, labels)
+    if progress:
+        progress("classifier", 0.6)
+    pipeline.named_steps["classifier"].fit(features, labels)
+    if progress:
+        progress("done", 1.0)
+    summary = TrainingSummary(
+        n_examples=len(rows),
+        label_counts={str(s): counts.get(str(s), 0) for s in SEVERITY_ORDER},
+        data_sha256=data_fingerprint(rows),
+        fingerprints=frozenset(example_fingerprint(r) for r in rows),
+    )
+    return TrainedModel(pipeline=pipeline, summary=summary, settings=settings)
+
+
+def example_fingerprint(row: SeverityExample) -> str:
+    """Short stable id of a message's text (whitespace-normalised), label excluded."""
+    normalised = " ".join(row.full_text.split()).lower()
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()[:16]
+
+
+def data_fingerprint(rows: Iterable[SeverityExample]) -> str:
+    """sha256 over the training data (text and label, in order), recorded on the model card."""
+    digest = hashlib.sha256()
+    for r in rows:
+        digest.update(f"{r.subject or ''}\x1f{r.text}\x1f{r.severity}\x1e".encode())
+    return digest.hexdigest()
