@@ -31,6 +31,7 @@ _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _SPACES = re.compile(r"[ \t\f\v\xa0\u2000-\u200a\u202f\u205f\u3000]+")
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad\u034f]")
 _BLANK_RUN = re.compile(r"\n{3,}")
+_WHITESPACE_RUN = re.compile(r"\s+")
 _MARKERS = re.compile(f"([{_NEWLINE}{_QUOTE_IN}{_QUOTE_OUT}])")
 _MAX_HTML_CHARS = 2 * 1024 * 1024
 
@@ -90,7 +91,7 @@ class _TextCollector(HTMLParser):
         if self._pre_depth:
             self.parts.append(data.replace("\r\n", "\n").replace("\n", _NEWLINE))
         else:
-            self.parts.append(" ".join(data.split()) if data.strip() else " " if data else "")
+            self.parts.append(_WHITESPACE_RUN.sub(" ", data))
 
 
 def html_to_text(html: str) -> str:
