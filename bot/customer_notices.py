@@ -24,6 +24,7 @@ from models.tables import (
     Conversation,
     Direction,
     Message,
+    OutboxItem,
     Ticket,
 )
 from models.ticket_queries import record_audit
@@ -52,13 +53,24 @@ class CustomerNotices:
         automatic: bool = True,
         author: str | None = None,
         purpose: str = "notice",
+        dedupe_key: str | None = None,
     ) -> Message | None:
-        """Queue a reply to the customer; None when rate limiting held an automatic one back."""
+        """Queue a reply to the customer; None when rate limiting held an automatic one back.
+
+        `dedupe_key` names the cause (e.g. the engineer's Slack message) for callers that check
+        `reply_already_queued` first, so a replayed cause is not answered twice.
+        """
         if conversation.channel == Channel.SLACK:
-            return await self._reply_slack(session, ticket, conversation, text, author, purpose)
+            return await self._reply_slack(
+                session, ticket, conversation, text, author, purpose, dedupe_key
+            )
         return await self._reply_email(
-            session, ticket, conversation, text, to_address, cc, automatic, author, purpose
+            session, ticket, conversation, text, to_address, cc, automatic, author, purpose, dedupe_key
         )
+
+    async def reply_already_queued(self, session: AsyncSession, dedupe_key: str) -> bool:
+        existing = await session.exec(select(OutboxItem.id).where(OutboxItem.dedupe_key == dedupe_key))
+        return existing.first() is not None
 
     async def _reply_email(
         self,
@@ -71,6 +83,7 @@ class CustomerNotices:
         automatic: bool,
         author: str | None,
         purpose: str,
+        dedupe_key: str | None = None,
     ) -> Message | None:
         assert conversation.id is not None
         anchor = await _latest_customer_email(session, conversation.id)
@@ -123,6 +136,7 @@ class CustomerNotices:
                 payload=email.to_payload(),
                 ticket_id=ticket.id if ticket else None,
                 rate_key=recipient.lower() if automatic else None,
+                dedupe_key=dedupe_key,
             ),
         )
         return message
@@ -135,6 +149,7 @@ class CustomerNotices:
         text: str,
         author: str | None,
         purpose: str,
+        dedupe_key: str | None = None,
     ) -> Message | None:
         assert conversation.id is not None
         if not self.slack_enabled:
@@ -162,6 +177,7 @@ class CustomerNotices:
                     "purpose": purpose,
                 },
                 ticket_id=ticket.id if ticket else None,
+                dedupe_key=dedupe_key,
             ),
         )
         return message

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
@@ -28,6 +29,9 @@ from bot.ticket_desk import TicketDesk, assemble_desk
 from bot.triage_engine import TriageEngine
 from models.store import Store
 from models.tables import OutboxItem
+
+if TYPE_CHECKING:
+    from bot.slack_integration import SlackIntegration
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +76,20 @@ class IntakeRuntime:
         self.sla_scheduler = SlaScheduler(store=self.store, desk=self.desk)
         self._ready = False
         self.http_app = build_http_app(ready=self._is_ready)
+        self.slack: SlackIntegration | None = None
+        if self.slack_enabled:
+            from bot.slack_integration import install_slack  # slack-bolt only when it is used
+
+            self.slack = install_slack(
+                settings=self.settings,
+                desk=self.desk,
+                inbox=self.inbox,
+                intake_worker=self.intake_worker,
+                outbox_worker=self.outbox_worker,
+                http_app=self.http_app,
+            )
+        else:
+            log.info("Slack disabled: SLACK_BOT_TOKEN is not set")
         self._tasks: list[asyncio.Task[None]] = []
         self._smtp_server: asyncio.Server | None = None
         self._http_runner: web.AppRunner | None = None

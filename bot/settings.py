@@ -46,6 +46,10 @@ class Settings(BaseSettings):
         default="https://slack.com/api/",
         validation_alias=AliasChoices("SLACK_API_URL", "INTAKE_SLACK_API_URL"),
     )
+    # Download files customers share in Slack (url_private, bot token, needs files:read) into
+    # <data_dir>/attachments; off by default: metadata alone already tells triage "logs sent".
+    slack_download_files: bool = False
+    slack_max_file_bytes: int = Field(default=25 * 1024 * 1024, gt=0)
 
     @property
     def resolved_model_dir(self) -> Path:

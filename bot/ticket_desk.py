@@ -250,44 +250,50 @@ class TicketDesk:
         if require_engineer and not self.is_engineer(actor):
             raise NotAllowed(f"{actor} is not allowed to change severity")
         async with self.store.transaction() as session:
-            ticket = await session.get(Ticket, ticket_id, with_for_update=True)
-            if ticket is None:
-                raise TicketNotFound(f"no ticket #{ticket_id}")
-            now = utcnow()
-            old = ticket.severity
-            new = str(level) if level is not None else old
-            source = SeveritySource.CONFIRMED if new == ticket.suggested_severity else SeveritySource.CORRECTED
-            old_source = ticket.severity_source
-            ticket.severity = new
-            ticket.severity_source = source
-            ticket.severity_decided_by = actor
-            ticket.severity_decided_at = now
-            ticket.updated_at = now
-            record_audit(
-                session,
-                ticket_id,
-                f"severity_{source}",
-                actor,
-                {"severity": old, "source": old_source},
-                {"severity": new, "source": str(source)},
-            )
-            changes = self.sla.on_severity_decided(ticket, at=now, severity=Severity(new))
-            if changes:
-                record_audit(session, ticket_id, "deadlines_changed", actor, changes[0], changes[1])
-            conversation = await session.get(Conversation, ticket.conversation_id)
-            assert conversation is not None
-            await self.notices.reply(
-                session,
-                ticket=ticket,
-                conversation=conversation,
-                text=severity_decision_text(
-                    ticket=ticket, channel=conversation.channel, display_name=self.sla.display_name(ticket)
-                ),
-                purpose="severity_decision",
-            )
-            for hook in self.on_ticket_changed:
-                await hook(session, ticket, "severity_decided")
-            session.add(ticket)
+            return await self.apply_severity_decision(session, ticket_id, level=level, actor=actor)
+
+    async def apply_severity_decision(
+        self, session: AsyncSession, ticket_id: int, *, level: Severity | None, actor: str
+    ) -> SeverityDecision:
+        """`decide_severity` inside the caller's transaction (the Slack intake worker's batch)."""
+        ticket = await session.get(Ticket, ticket_id, with_for_update=True)
+        if ticket is None:
+            raise TicketNotFound(f"no ticket #{ticket_id}")
+        now = utcnow()
+        old = ticket.severity
+        new = str(level) if level is not None else old
+        source = SeveritySource.CONFIRMED if new == ticket.suggested_severity else SeveritySource.CORRECTED
+        old_source = ticket.severity_source
+        ticket.severity = new
+        ticket.severity_source = source
+        ticket.severity_decided_by = actor
+        ticket.severity_decided_at = now
+        ticket.updated_at = now
+        record_audit(
+            session,
+            ticket_id,
+            f"severity_{source}",
+            actor,
+            {"severity": old, "source": old_source},
+            {"severity": new, "source": str(source)},
+        )
+        changes = self.sla.on_severity_decided(ticket, at=now, severity=Severity(new))
+        if changes:
+            record_audit(session, ticket_id, "deadlines_changed", actor, changes[0], changes[1])
+        conversation = await session.get(Conversation, ticket.conversation_id)
+        assert conversation is not None
+        await self.notices.reply(
+            session,
+            ticket=ticket,
+            conversation=conversation,
+            text=severity_decision_text(
+                ticket=ticket, channel=conversation.channel, display_name=self.sla.display_name(ticket)
+            ),
+            purpose="severity_decision",
+        )
+        for hook in self.on_ticket_changed:
+            await hook(session, ticket, "severity_decided")
+        session.add(ticket)
         return SeverityDecision(ticket=ticket, old=old, new=new, source=str(source))
 
     async def set_status(

@@ -11,6 +11,9 @@ import yaml
 from bot.config import load_config
 from bot.runtime import IntakeRuntime
 from bot.settings import Settings
+from tests.bot.fake_slack_api import BOT_TOKEN, FakeSlackApi
+from tests.bot.slack_event_factory import SIGNING_SECRET, SignedSender
+from tests.bot.slack_harness import SlackHarness
 from tests.bot.smtp_sink import SmtpSink
 
 REPO = Path(__file__).resolve().parents[2]
@@ -32,6 +35,7 @@ def write_config(path: Path, **overrides: object) -> Path:
                 "timezone": "Europe/Bucharest",
                 "country": "RO",
                 "slack_channels": ["C0ACME"],
+                "slack_teams": ["T0ACMECONNECT"],
             }
         ],
         "slack": {"triage_channel": "C0TRIAGE", "engineers": ["U0ENG1"]},
@@ -81,4 +85,38 @@ async def runtime(settings: Settings) -> AsyncIterator[IntakeRuntime]:
     runtime = IntakeRuntime(settings=settings, config=load_config(settings.config))
     await runtime.start(run_workers=False)
     yield runtime
+    await runtime.stop()
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlackApi]:
+    """The local Slack Web API, knowing a customer, two engineers-to-be and a stranger."""
+    api = FakeSlackApi()
+    await api.start()
+    api.add_user("U0CUST1", name="Olga Ops", email="ops@acme.test")
+    api.add_user("U0ENG1", name="Erin Engineer", email="erin@example.com")
+    api.add_user("U0SALES", name="Sam Sales", email="sam@example.com")
+    api.add_user("U0STRANGER", name="Stan Stranger", email="stan@elsewhere.test")
+    yield api
+    await api.stop()
+
+
+@pytest.fixture
+def slack_settings(settings: Settings, fake_slack: FakeSlackApi) -> Settings:
+    return settings.model_copy(
+        update={
+            "slack_bot_token": BOT_TOKEN,
+            "slack_signing_secret": SIGNING_SECRET,
+            "slack_api_url": fake_slack.base_url,
+        }
+    )
+
+
+@pytest.fixture
+async def slack(slack_settings: Settings, fake_slack: FakeSlackApi) -> AsyncIterator[SlackHarness]:
+    """The real serve runtime with Slack enabled against the local Web API."""
+    runtime = IntakeRuntime(settings=slack_settings, config=load_config(slack_settings.config))
+    await runtime.start(run_workers=False)
+    sender = SignedSender(f"http://127.0.0.1:{runtime.ports.http}/slack/events")
+    yield SlackHarness(runtime, fake_slack, sender)
     await runtime.stop()
