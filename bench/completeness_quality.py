@@ -112,11 +112,15 @@ def main() -> int:
     total_overlap = sum(score.overlaps for score in scores.values())
     print(f"\nmean F1 over {len(scores)} fields: {mean_f1:.3f}")
     print(f"min field F1: {min(score.f1 for score in scores.values()):.3f}")
-    print(f"evidence span overlaps the labelled span: {total_overlap}/{total_tp} "
-          f"({total_overlap / total_tp:.1%}) of true positives")
+    print(
+        f"evidence span overlaps the labelled span: {total_overlap}/{total_tp} "
+        f"({total_overlap / total_tp:.1%}) of true positives"
+    )
     ordered = sorted(latencies)
-    print(f"latency per message: median {statistics.median(ordered):.2f} ms, "
-          f"p95 {ordered[int(0.95 * (len(ordered) - 1))]:.2f} ms, max {ordered[-1]:.2f} ms")
+    print(
+        f"latency per message: median {statistics.median(ordered):.2f} ms, "
+        f"p95 {ordered[int(0.95 * (len(ordered) - 1))]:.2f} ms, max {ordered[-1]:.2f} ms"
+    )
     if args.errors:
         score = scores[args.errors]
         print(f"\n{args.errors} false positives: {' '.join(score.false_positive_ids)}")

@@ -42,6 +42,8 @@ DETECTORS: Mapping[str, Detector] = {
 
 # How sure we are that a field is absent when no detector fired: rules miss paraphrases.
 ABSENT_CONFIDENCE = 0.75
+# Weaker cues (a bare "I checked …" with no object) stay below this and do not count alone.
+PRESENT_THRESHOLD = 0.6
 _MAX_EVIDENCE_CHARS = 300
 
 
@@ -153,7 +155,9 @@ def _best_finding(field: str, views: list[MessageView], detect: Detector) -> Fie
     best: tuple[Evidence, MessageView] | None = None
     for view in views:
         found = detect(view)
-        if found is not None and (best is None or found.confidence > best[0].confidence):
+        if found is None or found.confidence < PRESENT_THRESHOLD:
+            continue
+        if best is None or found.confidence > best[0].confidence:
             best = (found, view)
     if best is None:
         return FieldFinding(field=field, present=False, confidence=ABSENT_CONFIDENCE)

@@ -61,10 +61,20 @@ def is_hypothetical(token: Token, *, window: int = 4) -> bool:
     return False
 
 
+_REPORTED_QUESTION = (
+    "asks whether", "asked whether", "asking whether", "asks if", "asked if", "wants to know",
+    "would like to know", "wondering whether", "wondering if",
+)  # fmt: skip
+
+
 def is_question(sentence: Span) -> bool:
-    """A sentence asking something ("have you checked …?", "what are the steps to …?")."""
+    """A sentence asking something ("have you checked …?", "what are the steps to …?",
+    "our auditor asks whether …")."""
     text = sentence.text.strip()
     if text.endswith("?"):
+        return True
+    lowered = text.lower()
+    if any(phrase in lowered for phrase in _REPORTED_QUESTION):
         return True
     first = sentence[0].lower_ if len(sentence) else ""
     return first in {"how", "what", "why", "where", "which", "can", "could", "is", "are", "do",

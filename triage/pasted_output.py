@@ -176,10 +176,11 @@ def classify_lines(text: str) -> list[TextLine]:
             if in_code_paste and code_lines_seen:
                 in_code_paste = False
             continue
-        if in_code_paste and not _TIMESTAMPED.match(stripped):
-            kinds.append(LineKind.CODE)
+        if in_code_paste:
             code_lines_seen = True
-            continue
+            if not _TIMESTAMPED.match(stripped):
+                kinds.append(LineKind.CODE)
+                continue
         if has_log_shape(raw) or (
             after_intro and (not _reads_as_sentence(stripped) or _SQL_LINE.match(stripped))
         ):

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from triage.completeness_patterns import word_set
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class ParsedVersion:
@@ -141,17 +143,17 @@ def _calendar_version(num: str) -> bool:
     return len(parts) >= 2 and len(parts[0]) == 4 and parts[0].startswith("20")
 
 
-_PRODUCT_NOUNS = frozenset(
-    "agent client app application driver plugin sdk extension connector runner console server "
-    "engine firmware library module provider image cli desktop mobile web ui api manager os "
-    "kernel package chart gateway controller".split()
+_PRODUCT_NOUNS = word_set(
+    "agent client app application driver plugin sdk extension connector runner console "
+    "server engine firmware library module provider image cli desktop mobile web ui api "
+    "manager os kernel package chart gateway controller"
 )
 _PRODUCT_WORD = re.compile(r"^[A-Za-z][\w+/-]*(?:\.[A-Za-z]+)?$")
 
 
-_FUNCTION_WORDS = frozenset(
-    "with on to from since the a an and or we i our my their your after before in at for of is "
-    "are was were running using via into onto than then also both".split()
+_FUNCTION_WORDS = word_set(
+    "with on to from since the a an and or we i our my their your after before in at for of "
+    "is are was were running using via into onto than then also both"
 )
 
 
@@ -201,15 +203,8 @@ def find_versions(text: str) -> list[VersionMention]:
     for match in _KEYWORD_NUMBER.finditer(text):
         keyword = match.group("kw").lower()
         num = match.group("num")
-        if keyword.endswith(("build", "release", "update", "patch")) and "." not in num:
-            if len(num) < 3 and "-" not in num:
-                continue  # "the build 3 times", "update 2 of the docs"
-        if "-" in num and not keyword.startswith("api") and "version" not in keyword:
-            if not re.fullmatch(r"\d+(?:\.\d+)*", num.split("-")[0]):
-                continue
-        if _looks_like_ip(num, text[match.end() :]) and "." in num and num.count(".") == 3:
-            if "version" not in keyword:
-                continue
+        if not _keyword_number_is_version(keyword, num, text[match.end() :]):
+            continue
         if _TARGET_BEFORE.search(text[max(0, match.start() - 60) : match.start()]):
             continue
         raw = (match.group("v") or "") + num + (match.group("suffix") or "")
@@ -248,6 +243,14 @@ def find_versions(text: str) -> list[VersionMention]:
         add(_evidence_start(text, match.start()), match.end(), raw, confidence)
 
     return sorted(mentions.values(), key=lambda mention: mention.start)
+
+
+def _keyword_number_is_version(keyword: str, num: str, after: str) -> bool:
+    """ "build 1187" yes; "the build 3 times" no; "version 10.1.0.5" yes, "build 10.1.0.5" no."""
+    short_plain_number = "." not in num and "-" not in num and len(num) < 3
+    if keyword.endswith(("build", "release", "update", "patch")) and short_plain_number:
+        return False
+    return not (num.count(".") == 3 and _looks_like_ip(num, after) and "version" not in keyword)
 
 
 def _dotted_confidence(num: str, v_prefix: bool, before: str) -> float | None:

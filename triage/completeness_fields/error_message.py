@@ -25,10 +25,10 @@ _ERROR_WORDS = re.compile(
     r"unsupported|exception|rejected|unrecogni[sz]ed|not permitted|insufficient|not allowed|"
     r"try again|violat\w*|corrupt\w*|fatal|abort(?:ed)?|unexpected|no such|does not exist|"
     r"doesn['’]t exist|not exist|unreachable|not in service|deprecated|not initiali[sz]ed|"
-    r"no bootable|checksum|quota|conflict|crash(?:ed)?|warning|not configured|revoked|"
+    r"no bootable|checksum mismatch|quota|conflict|crash(?:ed)?|warning|not configured|revoked|"
     r"suspended|locked out|is required|not set|declined|temporarily|reused|not registered|"
     r"not groupable|no space|out of memory|killed|panic|segfault|bad gateway|bad request|"
-    r"permission|problem|skipped|overflow|undefined|null|broken|reset by peer|"
+    r"permission|problem|overflow|broken|reset by peer|"
     r"not be completed|couldn['’]t|wrong)(?:$|[\W_])"
 )
 _CODE_SHAPES = re.compile(
@@ -95,6 +95,8 @@ def detect_error_message(view: MessageView) -> Evidence | None:
         candidates.append(Evidence(confidence=0.7, start=span.start_char, end=span.end_char))
     for line in view.output_lines():
         stripped = line.text.strip()
+        if stripped.startswith(("{", "[{")):
+            continue  # a structured record; its "error" keys are data, not an error message
         if _ERROR_WORDS.search(stripped) or _HTTP_REASON.search(stripped):
             offset = line.start + len(line.text) - len(line.text.lstrip())
             candidates.append(Evidence(confidence=0.8, start=offset, end=line.end))
@@ -103,6 +105,8 @@ def detect_error_message(view: MessageView) -> Evidence | None:
 
 def _looks_like_command(content: str) -> bool:
     """Inline code the customer ran or typed (`bsadm auth ldap enable`) is not an error."""
+    if "{{" in content or re.match(r"^[a-z_.-]+:\s+[a-z_.-]+:\s", content):
+        return True  # a config snippet such as `cache: key: x`
     return bool(
         re.match(r"^(?:[a-z][\w.-]*\s+(?:-{1,2}\w|[a-z][\w-]*\b)|SELECT|curl|POST|GET)\b", content)
         and not _ERROR_WORDS.search(content)

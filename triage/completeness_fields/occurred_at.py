@@ -14,36 +14,39 @@ import re
 from spacy.tokens import Span
 
 from triage.completeness_fields.evidence import Evidence, best
+from triage.completeness_patterns import word_set
 from triage.message_view import MessageView
 
-_TRIGGERS = frozenset(
-    "since started start starting began begun noticed noticing first seen spotted appeared "
-    "observed found discovered ago from after happened happening occurred broke stopped went "
-    "failed crashed went dropped during at on around approx approximately about until".split()
+_TRIGGERS = word_set(
+    "since started start began begun noticed noticing first seen spotted appeared tried "
+    "observed found discovered ago from after happened happening occurred broke stopped "
+    "went failed crashed went dropped during at on around approx approximately about until"
 )
-_FUTURE_BEFORE = frozenset(
-    "next tomorrow by due until till before deadline renewal renew renews expires expire "
-    "expiring within every each starting starts start upcoming coming cutoff scheduled".split()
+_FUTURE_BEFORE = word_set(
+    "next tomorrow by due before deadline renewal renew renews expires expire expiring "
+    "within starts start upcoming coming cutoff scheduled"
 )
+# Recurrence ("every morning") is a schedule, not when something started.
+_RECURRING_BEFORE = frozenset({"every", "each"})
 _FUTURE_CONTEXT = re.compile(
     r"(?i)\b(?:will|going to|gonna|need to|needs to|must|have to|has to|plan(?:ning)? to|"
     r"deadline|is due|are due|due (?:on|at|by)|tomorrow|next (?:week|month|sprint|year)|"
     r"cutoff|cut-off|before we|coming up)\b"
 )
 # Dates that name something else: "our 28 Feb payslip", "the March invoice".
-_IDENTITY_NOUNS = frozenset(
-    "invoice invoices payslip payslips payroll payout payouts statement statements bill bills "
-    "report reports release sprint deadline cutoff renewal cycle run newsletter quarter "
-    "edition issue batch".split()
+_IDENTITY_NOUNS = word_set(
+    "invoice invoices payslip payslips payroll payout payouts statement statements bill "
+    "bills report reports release sprint deadline cutoff renewal cycle run newsletter "
+    "quarter edition issue batch"
 )
 _PAST_CONTEXT = re.compile(
     r"(?i)\b(?:since|started|began|noticed|first|seen|spotted|appeared|ago|happened|occurred|"
     r"stopped|broke|failed|went|was|were|had|did|got|found|saw|yesterday|last|dropped|"
     r"crashed|been|\w+ed)\b"
 )
-_ADMIN_ACTIONS = frozenset(
+_ADMIN_ACTIONS = word_set(
     "renewed paid purchased bought signed subscribed ordered invoiced billed hired joined "
-    "migrated onboarded".split()
+    "migrated onboarded"
 )
 _BASE_CONFIDENCE = {
     "relative": 0.85,
@@ -81,40 +84,71 @@ def _word_after(entity: Span) -> str:
     return ""
 
 
+def _inside_quotes(entity: Span) -> bool:
+    """Times inside quoted UI text ("install at 2am local time") describe a feature."""
+    line_start = entity.doc.text.rfind("\n", 0, entity.start_char) + 1
+    before = entity.doc.text[line_start : entity.start_char]
+    return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
+
+
 def _entity_confidence(entity: Span) -> float | None:
     kind = entity.ent_id_ or "date"
     before = _words_before(entity, 3)
     sentence_text = entity.sent.text
-    if set(before[-2:]) & _FUTURE_BEFORE:
+    following = entity.doc[entity.end] if entity.end < len(entity.doc) else None
+    if kind == "duration" and following is not None and following.lower_ == "ago":
+        kind = "relative"  # "since ~10 min ago"
+    if set(before[-2:]) & _FUTURE_BEFORE or _inside_quotes(entity):
         return None
-    if before[-1:] == ["in"] and kind in {"duration", "relative"}:
+    if before[-1:] and before[-1] in _RECURRING_BEFORE and kind != "relative":
+        return None
+    if before[-1:] == ["in"] and kind in {"duration", "relative"} and entity[0].lower_ != "last":
         return None  # "in 3 hours"
+    if following is not None and following.lower_ in {"to", "until", "–", "-"} and kind == "date":
+        return None  # "from 3 March to 14 March": a range of data, not when it started
     if before[-1:] and before[-1] in {"version", "api", "v"}:
         return None  # "API version 2024-06-01" is a version, not a date
     if set(before) & _ADMIN_ACTIONS:
         return None  # "we renewed last week" dates an admin action, not the problem
     after = _word_after(entity)
-    has_trigger = bool(set(_words_before(entity, 6)) & _TRIGGERS)
+    has_trigger = bool(set(_words_before(entity, 6)) & _TRIGGERS) or (
+        kind == "date" and "starting" in before  # "a jump starting 12 Feb"
+    )
     if after in _IDENTITY_NOUNS and not has_trigger:
         return None
+    if (
+        kind in {"month", "date"}
+        and before[-1:] in (["for"], ["of"])
+        and (set(before[:-1]) & _IDENTITY_NOUNS)
+    ):
+        return None  # "our invoice for March"
+    if kind == "date" and before[-1:] in (["to"], ["and"]):
+        return None  # the far end of a range
     confidence = _BASE_CONFIDENCE.get(kind, 0.7)
     future = bool(_FUTURE_CONTEXT.search(sentence_text))
     if kind == "today":
-        words = {t.lower_ for t in entity.sent}
+        near = entity.doc[max(entity.sent.start, entity.start - 6) : entity.end + 3]
+        words = {t.lower_ for t in near}
         if not (words & _TRIGGERS - {"on", "at", "about", "around", "until", "during"}):
             return None
         return confidence if not future else None
+    if kind == "relative" and entity[-1].lower_ in {"week", "month", "year"}:
+        if entity[0].lower_ == "this" and not (has_trigger or _PAST_CONTEXT.search(sentence_text)):
+            return None  # "an answer this week would help"
+        if before[-1:] and before[-1] in {"as", "than", "used"}:
+            return None  # "same template as last month"
     if kind in {"weekday", "month"}:
         if future and not has_trigger:
             return None
         if not (has_trigger or _PAST_CONTEXT.search(sentence_text)):
             return None
     if kind == "duration":
-        text = entity.text.lower()
-        lead = text.split()[0]
+        lead = entity[0].lower_
         perfect = re.search(r"(?i)\b(?:been|has|have|'ve|’ve|had)\b", sentence_text)
-        if lead in {"lost", "spent", "wasted", "past", "last", "since"} or perfect:
+        if lead in {"lost", "spent", "wasted", "since"} or perfect:
             return confidence
+        if lead in {"in", "for"} and entity[2].lower_ in {"last", "past"}:
+            return confidence  # "in the last 20 min", "for the past week"
         return None
     if future and not has_trigger and kind != "relative":
         return None

@@ -13,7 +13,7 @@ import re
 from spacy.tokens import Span
 
 from triage.completeness_fields.evidence import Evidence, best
-from triage.completeness_patterns import REPRO_ACTION_VERBS, REPRO_GERUNDS
+from triage.completeness_patterns import REPRO_ACTION_VERBS, REPRO_GERUNDS, word_set
 from triage.message_view import MessageView
 from triage.negation import is_question
 from triage.pasted_output import LineKind
@@ -22,18 +22,25 @@ _ACTION_VERBS = frozenset(REPRO_ACTION_VERBS)
 _LIST_ITEM = re.compile(r"^\s*(?:\(?\d{1,2}[.)]|[-*•–])\s+(?P<body>\S.*)$")
 _INLINE_NUMBERED = re.compile(r"(?:^|\s)1[.)]\s+\S.{2,}?\s2[.)]\s+\S")
 _SEPARATOR = r"\s(?:>|→|->|»|›|=>)\s"
-_CLICK_PATH = re.compile(rf"[\w\"'“(][^>→\n]{{0,40}}?{_SEPARATOR}[^>→\n]{{1,60}}?(?:{_SEPARATOR}|$)")
-_ONE_STEP_PATH = re.compile(rf"\b[A-Z][\w&'\-]*(?: [\w&'\-]+){{0,3}}{_SEPARATOR}[A-Z\"“]")
+_CLICK_PATH = re.compile(rf"[^>→\n]{{1,60}}?{_SEPARATOR}[^>→\n]{{1,60}}?{_SEPARATOR}")
+_ONE_STEP_PATH = re.compile(
+    rf"\b(?!(?:Our|The|My|A|An|This|That|It)\b)[A-Z][\w&'\-]*(?: [\w&'\-]+){{0,3}}"
+    rf"{_SEPARATOR}[A-Z\"“]"
+)
 # A click path introduced as a place ("I only see X under Settings > Users") is a location.
 _LOCATION_BEFORE = re.compile(
-    r"(?i)\b(?:under|checked|looked(?: in| at| under| through)?|went through|see|found|"
-    r"visible in|listed in|shows? in|exists in|in the|it's in|it is in)\s*(?:the |our |my )?$"
+    r"(?i)\b(?:under|checked|looked(?: in| at| under| through)?|went through|only see|"
+    r"see (?:\w+ )?in|visible in|listed in|shows? in|exists in|it's in|it is in)\b[^.\n]{0,60}$"
 )
 _API_CALL = re.compile(r"\b(?:GET|POST|PUT|PATCH|DELETE)\s+/[\w/{}.:<>…-]+")
-_CURL = re.compile(r"(?:^|\s)(?:curl|wget|http|httpie)\s+-{0,2}\w")
+_CURL = re.compile(r"(?:^|\s)(?:curl|wget|httpie)\s+(?:-|https?://|['\"])")
 _COMMAND_THEN_RESULT = re.compile(
-    r"`[^`\n]{3,200}`\s*(?:\([^)]*\)\s*)?(?:gives|returns|fails|dies|throws|prints|produces|"
-    r"results in|errors|crashes|hangs|says|outputs|responds)"
+    r"`[^`\n]{3,200}`\s*(?:\([^)]*\)\s*)?(?:gives|fails|dies|throws|produces|results in|"
+    r"errors|crashes|hangs|returns (?:an? )?(?:error|`|\"|[45]\d\d))"
+)
+_TRIED_THEN_RESULT = re.compile(
+    r"(?i)\b(?:tried|tested|ran|sent|uploaded|used)\b[^.;\n]{1,60}\b(?:and|but)\s+"
+    r"(?:got|get|it (?:says|fails|failed|returns|returned|gives|gave)|received)\b"
 )
 _RESULT_WORDS = re.compile(
     r"(?i)\b(?:fail\w*|error\w*|crash\w*|closes|close|nothing|blank|spinner|spins|hangs?|"
@@ -88,19 +95,28 @@ def _reads_as_steps(items: list[str]) -> bool:
     starts_with_action = 0
     for item in items:
         words = re.findall(r"[A-Za-z][\w'-]*", item.lower())
-        if words and (words[0] in _ACTION_VERBS or words[0] in REPRO_GERUNDS):
-            starts_with_action += 1
-        elif _CLICK_PATH.search(item) or _API_CALL.search(item) or "→" in item or "->" in item:
-            starts_with_action += 1
-        elif words and words[0] in {"user", "customer", "our", "we", "i", "the", "a"} and any(
-            word in _ACTION_VERBS or word.rstrip("s") in _ACTION_VERBS for word in words[1:4]
+        if (
+            words
+            and (words[0] in _ACTION_VERBS or words[0] in REPRO_GERUNDS)
+            or _CLICK_PATH.search(item)
+            or _API_CALL.search(item)
+            or "→" in item
+            or "->" in item
+            or (
+                words
+                and words[0] in {"user", "customer", "we", "i"}
+                and any(
+                    word in _ACTION_VERBS or word.rstrip("s") in _ACTION_VERBS
+                    for word in words[1:4]
+                )
+            )
         ):
             starts_with_action += 1
     return starts_with_action >= 1
 
 
 def _labelled_steps(view: MessageView) -> list[Evidence]:
-    """"Steps:", "Repro:", "To reproduce:" followed by something to do."""
+    """ "Steps:", "Repro:", "To reproduce:" followed by something to do."""
     found: list[Evidence] = []
     blocked = {span.start for span in view.analysis.spans("REPRO_NOT_STEPS")}
     blocked |= {span.start + 1 for span in view.analysis.spans("REPRO_NOT_STEPS")}
@@ -116,24 +132,39 @@ def _labelled_steps(view: MessageView) -> list[Evidence]:
     return found
 
 
+def _path_is_location(text: str, path_start: int) -> bool:
+    first_separator = re.search(_SEPARATOR, text[path_start:])
+    cut = path_start + (first_separator.start() if first_separator else 0)
+    return bool(_LOCATION_BEFORE.search(text[:cut]))
+
+
 def _sentence_evidence(view: MessageView, sentence: Span) -> Evidence | None:
     text = sentence.text
     start = sentence.start_char
     if _REQUEST_START.match(text):
         return None
     for match in _CLICK_PATH.finditer(text):
-        if not _LOCATION_BEFORE.search(text[: match.start()]):
+        if not _path_is_location(text, match.start()):
             return Evidence(confidence=0.85, start=start, end=sentence.end_char)
     one_step = _ONE_STEP_PATH.search(text)
-    if one_step and not _LOCATION_BEFORE.search(text[: one_step.start()]):
-        if _RESULT_WORDS.search(text[one_step.end() :]) or _starts_with_action(sentence):
-            return Evidence(confidence=0.75, start=start, end=sentence.end_char)
-    if _API_CALL.search(text) and re.search(r"(?i)→|->|\breturns?\b|\bwith\b|\bgives\b|\bany\b", text):
+    if (
+        one_step
+        and not _path_is_location(text, one_step.start())
+        and (_RESULT_WORDS.search(text[one_step.end() :]) or _starts_with_action(sentence))
+    ):
+        return Evidence(confidence=0.75, start=start, end=sentence.end_char)
+    if _API_CALL.search(text) and re.search(
+        r"(?i)→|->|\breturns?\b|\bwith\b|\bgives\b|\bany\b", text
+    ):
         return Evidence(confidence=0.8, start=start, end=sentence.end_char)
     if _CURL.search(text) or _COMMAND_THEN_RESULT.search(text):
         return Evidence(confidence=0.8, start=start, end=sentence.end_char)
+    if any(span.sent == sentence for span in view.analysis.spans("REPRO_TRIED_COMMAND")):
+        return Evidence(confidence=0.75, start=start, end=sentence.end_char)
+    if _TRIED_THEN_RESULT.search(text):
+        return Evidence(confidence=0.65, start=start, end=sentence.end_char)
     triggers = [s for s in view.analysis.spans("REPRO_TRIGGER") if s.sent == sentence]
-    if triggers and _RESULT_WORDS.search(text):
+    if triggers and (_RESULT_WORDS.search(text) or "," in text[triggers[0].end_char - start :]):
         return Evidence(confidence=0.7, start=start, end=sentence.end_char)
     if _starts_with_action(sentence) and (
         _count_clause_actions(sentence) >= 2 or re.search(r"(?i)\bany\b|→|->", text)
@@ -177,16 +208,16 @@ def _count_clause_actions(sentence: Span) -> int:
     return count
 
 
-_PAST_ACTIONS = frozenset(
-    "created selected scheduled clicked opened uploaded ran added set entered imported exported "
-    "submitted configured enabled disabled changed edited deleted installed upgraded triggered "
-    "sent started joined placed assigned applied saved copied pasted pushed restored generated "
-    "chose filtered logged".split()
+_PAST_ACTIONS = word_set(
+    "created selected scheduled clicked opened uploaded ran added set entered imported "
+    "exported submitted configured enabled disabled changed edited deleted installed "
+    "upgraded triggered sent started joined placed assigned applied saved copied pasted "
+    "pushed restored generated chose filtered logged"
 )
 
 
 def _past_action_sequence(sentence: Span) -> bool:
-    """"We created the campaign, selected the segment and scheduled it" is a replayable path."""
+    """ "We created the campaign, selected the segment and scheduled it" is a replayable path."""
     if not any(token.lower_ in {"we", "i"} for token in sentence[:4]):
         return False
     return sum(token.lower_ in _PAST_ACTIONS for token in sentence) >= 3
