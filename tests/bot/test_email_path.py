@@ -102,7 +102,7 @@ async def test_an_email_becomes_a_triaged_ticket_and_the_sender_gets_a_threaded_
     assert ticket["deadlines"]["first_response"] is not None  # alauda-premium is 24x7
 
     [reply] = relay.to("ops@acme.test")
-    assert reply.mail_from == "", "automatic replies use the null envelope sender <>"
+    assert reply.mail_from == "<>", "automatic replies use the null envelope sender"
     assert reply.message["In-Reply-To"] == original["Message-ID"]
     assert original["Message-ID"] in reply.message["References"]
     assert reply.message["Auto-Submitted"] == "auto-replied"
