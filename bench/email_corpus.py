@@ -119,9 +119,8 @@ def stdlib(raw: bytes, body_only: bool) -> Answer:
         body = message.get_body(preferencelist=("plain", "html"))
         answer.full_text = answer.body = body.get_content() if body is not None else ""
     with contextlib.suppress(Exception):
-        answer.attachment_names = [
-            p.get_filename() for p in message.iter_attachments() if p.get_filename()
-        ]
+        names = (p.get_filename() for p in message.iter_attachments())
+        answer.attachment_names = [name for name in names if name]
     answer.reply_text = raw.decode("utf-8", "replace") if body_only else answer.body
     return answer
 
@@ -162,24 +161,26 @@ def checks_for(row: dict, answer: Answer) -> list[Check]:
         add("reply_startswith", collapse(answer.reply_text).startswith(collapse(want)), want, "")
     if "forward_before" in expected:
         want = expected["forward_before"]
-        got = answer.forward_before
-        add("forward_split", got is not None and collapse(got) == collapse(want), want, got)
+        before = answer.forward_before
+        add(
+            "forward_split", before is not None and collapse(before) == collapse(want), want, before
+        )
     forward = dict(expected.get("forward", {}))
     if "forwarded_contains" in expected and "original_body_contains" not in forward:
         forward["original_body_contains"] = expected["forwarded_contains"]
     if "original_from" in forward:
         want = forward["original_from"]
-        got = answer.forward_from
-        add("forward_from", (got or "").lower() == want.lower(), want, got)
+        sender = answer.forward_from or ""
+        add("forward_from", sender.lower() == want.lower(), want, sender)
     if "original_subject" in forward:
         want = forward["original_subject"]
-        got = answer.forward_subject
-        add("forward_subject", collapse(got) == collapse(want), want, got)
+        subject = answer.forward_subject or ""
+        add("forward_subject", collapse(subject) == collapse(want), want, subject)
     for fragment in forward.get("original_body_contains", []):
         add("forward_body", collapse(fragment) in collapse(answer.body), fragment, "")
     for fragment in forward.get("comment_contains", []):
-        got = answer.forward_comment
-        add("forward_comment", collapse(fragment) in collapse(got), fragment, got)
+        comment = answer.forward_comment or ""
+        add("forward_comment", collapse(fragment) in collapse(comment), fragment, comment)
     return found
 
 

@@ -195,8 +195,8 @@ def compare_forward_detection(rows: list[dict], root: Path) -> None:
         want = collapse(row["expected"]["forward_before"])
         unwrapped = quotequail.unwrap(text) or {}
         qq_ok += collapse(unwrapped.get("text_top", "")) == want if unwrapped else want == ""
-        block = find_forwarded_block(text)
-        ours_ok += block is not None and collapse(block.comment) == want
+        found = find_forwarded_block(text)
+        ours_ok += found is not None and collapse(found.comment) == want
     print(
         f"   text above the forwarded block, {len(splits)} discourse fixtures: "
         f"quotequail {qq_ok}/{len(splits)}, ours {ours_ok}/{len(splits)}"

@@ -147,7 +147,7 @@ def _visit(part: Message, content: MimeContent, *, depth: int, embedded_depth: i
         return
     ctype = part.get_content_type()
     if part.is_multipart() and not ctype.startswith("message/"):
-        children = [child for child in _children(part) if isinstance(child, Message)]
+        children = _children(part)
         if ctype == "multipart/alternative":
             _visit_alternative(children, content, depth=depth, embedded_depth=embedded_depth)
         else:  # mixed, related, signed (the signature becomes an attachment), report, digest…
@@ -162,7 +162,9 @@ def _visit(part: Message, content: MimeContent, *, depth: int, embedded_depth: i
 
 def _children(part: Message) -> list[Message]:
     payload = part.get_payload()
-    return payload if isinstance(payload, list) else []
+    if not isinstance(payload, list):
+        return []
+    return [child for child in payload if isinstance(child, Message)]
 
 
 def _visit_alternative(
