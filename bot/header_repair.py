@@ -35,6 +35,14 @@ class RepairedHeaders:
 
 def repair_header_block(raw: bytes) -> RepairedHeaders:
     """Return `raw` with a parseable header block; unchanged (same object) when it already is."""
+    if raw[:1] in (b"\r", b"\n"):
+        # Blank lines above the headers (files saved by hand, some gateways) read as "no
+        # headers at all" to the stdlib; drop them when headers follow.
+        candidate = raw.lstrip(b"\r\n")
+        if _WELL_KNOWN.match(candidate):
+            inner = repair_header_block(candidate)
+            note = "blank lines above the headers removed"
+            return RepairedHeaders(inner.raw, f"{note}; {inner.problem}" if inner.problem else note)
     end = _header_block_end(raw)
     block = raw[:end]
     lines = block.splitlines(keepends=True)

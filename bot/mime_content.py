@@ -21,7 +21,7 @@ from email.parser import BytesParser
 
 from bot.email_charsets import decode_bytes
 from bot.email_headers import decode_header
-from bot.html_text import html_to_text
+from bot.html_text import MAX_HTML_CHARS, html_to_text
 
 MAX_DEPTH = 25
 MAX_PARTS = 500
@@ -228,6 +228,8 @@ def _visit_leaf(part: Message, content: MimeContent) -> None:
     if is_text_body and disposition != "attachment" and not name:
         text = _part_text(part, content)
         if ctype == "text/html":
+            if len(text) > MAX_HTML_CHARS:
+                content.problems.append("HTML part over 1 MB: only its first 1 MB is read as text")
             content.text_parts.append(_TextPart(html=text))
             if content.html is None:
                 content.html = text

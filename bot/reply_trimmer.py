@@ -81,7 +81,10 @@ def trim_reply(text: str) -> TrimmedReply:
 
     cut = _history_start(lines, kinds)
     if cut is None:
-        body_lines, quoted_lines = lines, tail
+        # No history in the examined lines: the unexamined rest is new text too (a long
+        # pasted log must not be silently cut at MAX_LINES).
+        body_lines, quoted_lines = lines + tail, []
+        kinds = kinds + [_TEXT] * len(tail)
     else:
         body_lines, quoted_lines = lines[:cut], lines[cut:] + tail
         body_kinds = kinds[:cut]

@@ -432,6 +432,19 @@ def test_junk_line_above_the_headers_does_not_hide_them() -> None:
     assert any("header block repaired" in p for p in parsed.problems)
 
 
+def test_blank_lines_above_the_headers_do_not_hide_them() -> None:
+    parsed = parse_email(b"\r\n\r\n" + raw_mail("hello"))
+    assert parsed.from_address == "ann@customer.test" and parsed.body == "hello"
+
+
+def test_a_long_pasted_log_is_kept_whole_in_the_body() -> None:
+    log = "\n".join(
+        f"2025-03-04 02:00:{i % 60:02d} ERROR export step {i} failed" for i in range(9000)
+    )
+    parsed = parse_email(raw_mail(f"Log below.\n\n{log}\n"))
+    assert parsed.body.endswith("export step 8999 failed")
+
+
 def test_missing_closing_boundary_still_yields_the_text() -> None:
     raw = raw_mail(
         "--b\nContent-Type: text/plain\n\nStill readable.\n",
