@@ -29,13 +29,6 @@ def _one_of(words: list[str], op: str | None = None) -> dict[str, Any]:
     return _lower(*words, op=op)
 
 
-def _regex(pattern: str, op: str | None = None) -> dict[str, Any]:
-    token: dict[str, Any] = {"TEXT": {"REGEX": pattern}}
-    if op:
-        token["OP"] = op
-    return token
-
-
 # --- vocabulary -----------------------------------------------------------------------------
 
 NUMBER_WORDS = [
@@ -141,9 +134,8 @@ NOT_OURS_NOUNS = [
     "file", "size", "network", "browser", "config", "firewall", "code", "cache", "content",
     "side", "integration", "link", "connection", "wifi", "signal", "device", "proxy",
 ]  # fmt: skip
-SETTINGS_WORDS = (
-    r"^(?:[Ss]ettings|[Aa]dmin|[Pp]rofile|[Cc]onfig|[Pp]references|[Mm]embers|[Uu]sers)$"
-)
+SETTINGS_WORDS = ["settings", "admin", "profile", "config", "preferences", "members", "users"]
+_BROWSERS = ["chrome", "firefox", "safari", "edge"]
 
 REPRO_ACTION_VERBS = [
     "open", "click", "select", "go", "navigate", "run", "send", "create", "upload", "add", "set",
@@ -313,13 +305,36 @@ ERROR_PHRASES = [
 # kinds: relative ("yesterday", "3 hours ago"), today, clock ("13:05 UTC"), date ("5 March"),
 # weekday ("Tuesday"), month ("February"), duration ("for two days").
 
-_NUMBER = _regex(r"^~?\d+(?:[.,]\d+)?\+?$")
+# Token shapes and generated word lists instead of REGEX predicates: a regex is evaluated on
+# every token of every message, a set lookup costs next to nothing.
+_NUMBER = {"LIKE_NUM": True}
 _UNIT = _one_of(TIME_UNITS)
-_CLOCK = _regex(r"^[~(]?\d{1,2}:\d{2}(?::\d{2})?(?:[–-]\d{1,2}:\d{2})?(?:UTC|Z)?\)?$")
-_DAY = _regex(r"^~?\d{1,2}(?:st|nd|rd|th)?$")
-_MONTH = {"LOWER": {"REGEX": r"^(?:" + "|".join(MONTHS) + r")\.?$"}}
-_ZONE = _regex(r"^\(?(?:UTC|GMT)[+-]\d{1,2}\)?$|^(?:" + "|".join(TIME_ZONES) + ")$")
-_OPTIONAL_ZONE = _regex(r"^\(?(?:UTC|GMT)[+-]\d{1,2}\)?$|^(?:" + "|".join(TIME_ZONES) + ")$", "?")
+_CLOCK = {
+    "SHAPE": {
+        "IN": [
+            f"{lead}{clock}{tail}"
+            for lead in ("", "~", "(", "(~")
+            for clock in ("d:dd", "dd:dd", "d:dd:dd", "dd:dd:dd", "dd:dd–dd:dd", "dd:dd-dd:dd")
+            for tail in ("", ")", "XXX", "X")
+        ]
+    }
+}
+_DAY = {"SHAPE": {"IN": ["d", "dd", "dxx", "ddxx", "~d", "~dd"]}}
+_MONTH = _one_of(MONTHS + [f"{month}." for month in MONTHS if len(month) <= 4])
+_ZONE_NAMES = TIME_ZONES + [
+    f"{zone}{sign}{hours}" for zone in ("UTC", "GMT") for sign in "+-" for hours in range(15)
+]
+_ZONE = {"TEXT": {"IN": _ZONE_NAMES}}
+_OPTIONAL_ZONE = {"TEXT": {"IN": _ZONE_NAMES}, "OP": "?"}
+_HOUR = {"SHAPE": {"IN": ["d", "dd", "d:dd", "dd:dd", "~d", "~dd"]}}
+_HOUR_WITH_SUFFIX = _one_of(
+    [
+        f"{tilde}{hour}{half}"
+        for tilde in ("", "~")
+        for hour in range(1, 13)
+        for half in ("am", "pm")
+    ]
+)
 _OPTIONAL_WEEKDAY = _one_of(WEEKDAYS + WEEKDAY_ABBREVIATIONS, "?")
 _OPTIONAL_OF = _lower("of", op="?")
 _DURATION_LEAD = _lower("for", "since", "lost", "spent", "wasted")
@@ -353,8 +368,8 @@ TIME_ENTITY_PATTERNS: list[dict[str, Any]] = [
         [_CLOCK, _ZONE, _ZONE],
         [_CLOCK, _ZONE],
         [_CLOCK],
-        [_regex(r"^~?\d{1,2}(?::\d{2})?$"), _lower("am", "pm", "a.m.", "p.m."), _OPTIONAL_ZONE],
-        [_regex(r"^~?\d{1,2}(?:am|pm)$"), _OPTIONAL_ZONE],
+        [_HOUR, _lower("am", "pm", "a.m.", "p.m."), _OPTIONAL_ZONE],
+        [_HOUR_WITH_SUFFIX, _OPTIONAL_ZONE],
         [_lower("noon", "midnight", "midday")],
     ),
     *_when(
@@ -363,27 +378,21 @@ TIME_ENTITY_PATTERNS: list[dict[str, Any]] = [
         [_OPTIONAL_WEEKDAY, _DAY, _OPTIONAL_OF, _MONTH, _NUMBER],
         [_OPTIONAL_WEEKDAY, _MONTH, _DAY],
         [_OPTIONAL_WEEKDAY, _MONTH, _DAY, {"ORTH": ","}, _NUMBER],
-        [_lower("the"), _regex(r"^\d{1,2}(?:st|nd|rd|th)$")],
-        [
-            _regex(r"^20\d\d$"),
-            {"ORTH": "-"},
-            _regex(r"^[01]\d$"),
-            {"ORTH": "-"},
-            _regex(r"^[0-3]\d$"),
-        ],
+        [_lower("the"), {"SHAPE": {"IN": ["dxx", "ddxx"]}}],
+        [{"SHAPE": "dddd"}, {"ORTH": "-"}, {"SHAPE": "dd"}, {"ORTH": "-"}, {"SHAPE": "dd"}],
     ),
     *_when("weekday", [_one_of(WEEKDAYS)]),
     *_when("month", [{"ORTH": {"IN": MONTH_NAMES_TITLE}}]),
     *_when("weekday", [_lower("the"), _lower("weekend")]),
     *_when(
         "duration",
-        [_DURATION_LEAD, _DURATION_FILLER, _regex(r"^~?\d+\+?$"), _UNIT],
+        [_DURATION_LEAD, _DURATION_FILLER, _NUMBER, {"ORTH": "+", "OP": "?"}, _UNIT],
         [_DURATION_LEAD, _DURATION_FILLER, _one_of(NUMBER_WORDS), _UNIT],
         [
             _lower("for", "over", "in", "during"),
             _lower("the"),
             _lower("past", "last"),
-            _regex(r"^~?\d+\+?$", "?"),
+            {"LIKE_NUM": True, "OP": "?"},
             _UNIT,
         ],
         [
@@ -419,17 +428,15 @@ TOKEN_PATTERNS: dict[str, list[Pattern]] = {
         ],
         [
             _one_of(BROWSERS_AND_OSES),
-            _regex(r"^\d+(?:\.\d+)*$", "?"),
+            {"LIKE_NUM": True, "OP": "?"},
             _lower("and", "+", "/", ",", "&", "or", "as", "nor"),
             _lower("well", "in", "on", op="*"),
             _one_of(BROWSERS_AND_OSES),
         ],
         [
-            {
-                "LOWER": {
-                    "REGEX": r"^(?:chrome|firefox|safari|edge)[+/](?:chrome|firefox|safari|edge)$"
-                }
-            }
+            _one_of(
+                [f"{a}{joint}{b}" for a in _BROWSERS for b in _BROWSERS for joint in "+/" if a != b]
+            )
         ],
         [_lower("incognito")],
         [_lower("private"), _lower("window", "browsing", "mode")],
@@ -473,7 +480,7 @@ TOKEN_PATTERNS: dict[str, list[Pattern]] = {
         [_one_of(NOT), _lower("a", "an"), {"OP": "?"}, _lower("thing", "issue", "problem")],
         [
             _lower("not"),
-            _regex(r"(?i)^(?:os|browser|network|device|platform|client)$"),
+            _lower("os", "browser", "network", "device", "platform", "client"),
             {"ORTH": "-", "OP": "?"},
             _lower("specific"),
         ],
@@ -497,7 +504,7 @@ TOKEN_PATTERNS: dict[str, list[Pattern]] = {
             _lower("looked", "went", "searched", "checked", "see", "find", "found"),
             _lower("under", "in", "through", "into", "at", "all", op="?"),
             _lower("the", "our", "my", "all", op="?"),
-            _regex(SETTINGS_WORDS),
+            _one_of(SETTINGS_WORDS),
         ],
         [_lower("only"), _lower("see")],
         [
@@ -510,7 +517,11 @@ TOKEN_PATTERNS: dict[str, list[Pattern]] = {
     ],
     # repro-step cues
     "REPRO_LABEL": [
-        [_one_of(REPRO_LABEL_WORDS), _one_of(REPRO_LABEL_FILLERS, "*"), _regex(r"^\)?:$")],
+        [
+            _one_of(REPRO_LABEL_WORDS),
+            _one_of(REPRO_LABEL_FILLERS, "*"),
+            {"ORTH": {"IN": [":", "):"]}},
+        ],
         [_lower("to"), _lower("reproduce", "repro", "see")],
         [_lower("how"), _lower("to"), _lower("reproduce", "repro", "see")],
         [_lower("steps"), _lower("to"), _lower("reproduce", "repro", "trigger")],
@@ -555,7 +566,7 @@ TOKEN_PATTERNS: dict[str, list[Pattern]] = {
     ],
     "IMPACT_POPULATION_COUNT": [
         [
-            _regex(r"^[~≈]?\d[\d,.]*[kK+]?$"),
+            {"LIKE_NUM": True},
             {"ORTH": "+", "OP": "?"},
             {"IS_ALPHA": True, "OP": "?"},
             {"IS_ALPHA": True, "OP": "?"},
@@ -570,10 +581,9 @@ TOKEN_PATTERNS: dict[str, list[Pattern]] = {
         ],
     ],
     "IMPACT_PERCENT": [
-        [_regex(r"^[~≈]?\d+(?:\.\d+)?%$"), _lower("of")],
-        [_regex(r"^[~≈]?\d+(?:\.\d+)?$"), {"ORTH": "%"}, _lower("of")],
+        [{"LIKE_NUM": True}, {"ORTH": "%"}, _lower("of")],
         [_lower("half", "third", "quarter", "fifth", "majority"), _lower("of")],
-        [_lower("one", "1"), _lower("in"), _regex(r"^(?:\d+|five|ten|three|four)$")],
+        [_lower("one", "1"), _lower("in"), {"LIKE_NUM": True}],
     ],
     "IMPACT_CANNOT": [
         [

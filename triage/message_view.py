@@ -34,8 +34,8 @@ class MessageView:
     def output_lines(self) -> list[TextLine]:
         return [line for line in self.lines if line.kind is LineKind.OUTPUT]
 
-    def sentences(self) -> list[Span]:
-        return [sentence for sentence in self.analysis.doc.sents if sentence.text.strip()]
+    def sentences(self) -> tuple[Span, ...]:
+        return self.analysis.sentences
 
 
 def _blank_lines(text: str, lines: list[TextLine], kinds: set[LineKind]) -> str:

@@ -30,30 +30,31 @@ def is_negated(token: Token, *, window: int = 5) -> bool:
     "have n't checked", "did not verify", "never tested", "not yet checked", and the
     post-posed "have yet to check" all negate; a clause break (comma, "but") ends the scope.
     """
-    sentence = token.sent
-    for offset in range(1, window + 1):
-        index = token.i - offset
-        if index < sentence.start:
-            break
-        word = token.doc[index].lower_
+    for word, previous in _words_back(token, window):
         if word in _SCOPE_BREAKERS:
             break
-        if word in NEGATORS:
-            return True
-        if word == "to" and index - 1 >= sentence.start and token.doc[index - 1].lower_ == "yet":
+        if word in NEGATORS or (word == "to" and previous == "yet"):
             return True
     return False
+
+
+def _words_back(token: Token, window: int) -> list[tuple[str, str]]:
+    """Lowercased words before `token` in its sentence, nearest first, each with the word
+    before it (cheaper than `token.sent`, which rescans the document)."""
+    doc = token.doc
+    words: list[tuple[str, str]] = []
+    index = token.i
+    while len(words) < window and index > 0 and not doc[index].is_sent_start:
+        index -= 1
+        previous = doc[index - 1].lower_ if index > 0 and not doc[index].is_sent_start else ""
+        words.append((doc[index].lower_, previous))
+    return words
 
 
 def is_hypothetical(token: Token, *, window: int = 4) -> bool:
     """True when a modal, request or conditional governs `token` ("we will check",
     "could you verify", "if we restart", "please check")."""
-    sentence = token.sent
-    for offset in range(1, window + 1):
-        index = token.i - offset
-        if index < sentence.start:
-            break
-        word = token.doc[index].lower_
+    for word, _ in _words_back(token, window):
         if word in _SCOPE_BREAKERS:
             break
         if word in _MODALS:

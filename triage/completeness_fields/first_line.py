@@ -14,6 +14,7 @@ import re
 from spacy.tokens import Span, Token
 
 from triage.completeness_fields.evidence import Evidence, best
+from triage.completeness_nlp import AnalysedText
 from triage.completeness_patterns import ENVIRONMENT_NOUNS, word_set
 from triage.message_view import MessageView
 from triage.negation import is_hypothetical, is_in_hedge, is_negated, is_question
@@ -72,10 +73,10 @@ def detect_first_line_confirmation(view: MessageView) -> Evidence | None:
             continue
         if is_question(sentence):
             # "I looked under Settings > Users but only see Admin, am I missing something?"
-            confidence = _looked_in_settings(analysis.spans, sentence)
+            confidence = _looked_in_settings(analysis, sentence)
         else:
             exploit_check = bool(_EXPLOIT_PURPOSE.search(sentence.text))
-            confidence = _sentence_confidence(analysis.spans, sentence, exploit_check)
+            confidence = _sentence_confidence(analysis, sentence, exploit_check)
         if confidence is not None:
             candidates.append(
                 Evidence(confidence=confidence, start=sentence.start_char, end=sentence.end_char)
@@ -83,20 +84,18 @@ def detect_first_line_confirmation(view: MessageView) -> Evidence | None:
     return best(candidates)
 
 
-def _in(sentence: Span, spans: list[Span]) -> list[Span]:
-    return [span for span in spans if span.start >= sentence.start and span.end <= sentence.end]
-
-
-def _sentence_confidence(spans, sentence: Span, exploit_check: bool) -> float | None:  # noqa: ANN001
+def _sentence_confidence(
+    analysis: AnalysedText, sentence: Span, exploit_check: bool
+) -> float | None:
     scores: list[float] = []
-    environments = _in(sentence, spans("FLC_ENVIRONMENTS"))
-    same_result = _in(sentence, spans("FLC_SAME_RESULT"))
+    environments = analysis.spans_in(sentence, "FLC_ENVIRONMENTS")
+    same_result = analysis.spans_in(sentence, "FLC_SAME_RESULT")
     if not exploit_check:
-        for span in _in(sentence, spans("FLC_CHECK")):
+        for span in analysis.spans_in(sentence, "FLC_CHECK"):
             score = _check_score(span, sentence, bool(environments))
             if score:
                 scores.append(score)
-        for span in _in(sentence, spans("FLC_FIX_ATTEMPT")):
+        for span in analysis.spans_in(sentence, "FLC_FIX_ATTEMPT"):
             score = _fix_attempt_score(span, sentence)
             if score:
                 scores.append(score)
@@ -104,17 +103,17 @@ def _sentence_confidence(spans, sentence: Span, exploit_check: bool) -> float | 
     for span in environments:
         if tested and not is_negated(span[0]) and not is_hypothetical(span[0]):
             scores.append(0.8)
-    for span in _in(sentence, spans("FLC_UNCHANGED")):
-        before = sentence.doc.text[sentence.start_char : span.start_char]
+    for span in analysis.spans_in(sentence, "FLC_UNCHANGED"):
+        before = sentence.text[: span.start_char - sentence.start_char]
         if _CONDITIONAL_BEFORE.search(before) or _vendor_subject(span, sentence):
             continue
         scores.append(0.85)
-    if _in(sentence, spans("FLC_NOT_OURS")):
+    if analysis.spans_in(sentence, "FLC_NOT_OURS"):
         scores.append(0.85)
-    for span in _in(sentence, spans("FLC_OK_STATE")):
+    for span in analysis.spans_in(sentence, "FLC_OK_STATE"):
         if _own_side_state(span, sentence):
             scores.append(0.75)
-    looked = _looked_in_settings(spans, sentence)
+    looked = _looked_in_settings(analysis, sentence)
     if looked is not None:
         scores.append(looked)
     if same_result and scores:
@@ -122,9 +121,9 @@ def _sentence_confidence(spans, sentence: Span, exploit_check: bool) -> float | 
     return min(max(scores), 0.95) if scores else None
 
 
-def _looked_in_settings(spans, sentence: Span) -> float | None:  # noqa: ANN001
+def _looked_in_settings(analysis: AnalysedText, sentence: Span) -> float | None:
     """ "Looked under Settings > Time Off, only X" / "I only see Admin under Settings"."""
-    for span in _in(sentence, spans("FLC_SETTINGS_LOOKED")):
+    for span in analysis.spans_in(sentence, "FLC_SETTINGS_LOOKED"):
         if is_negated(span[0]) and span[0].lower_ not in {"only", "there"}:
             continue
         if any(t.lower_ in {"looked", "went", "checked", "searched", "see"} for t in sentence):
@@ -213,7 +212,9 @@ def _fix_attempt_score(span: Span, sentence: Span) -> float | None:
         return None
     doc = sentence.doc
     following = [t.lower_ for t in doc[verb.i + 1 : min(sentence.end, verb.i + 5)]]
-    before = doc.text[max(sentence.start_char, verb.idx - 30) : verb.idx]
+    before = sentence.text[
+        max(0, verb.idx - 30 - sentence.start_char) : verb.idx - sentence.start_char
+    ]
     if _WORKAROUND.search(before) or _WORKAROUND.search(" ".join(following[:3])):
         return None
     if word in {"logged", "logging"}:

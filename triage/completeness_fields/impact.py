@@ -124,8 +124,8 @@ def _sentence_score(view: MessageView, sentence: Span) -> float:
     for label, weight in _LABEL_WEIGHTS.items():
         if billing and label in _COUNT_LABELS:
             continue
-        score += weight * sum(span.sent == sentence for span in view.analysis.spans(label))
-    scopes = [span for span in view.analysis.spans("IMPACT_SCOPE") if span.sent == sentence]
+        score += weight * len(view.analysis.spans_in(sentence, label))
+    scopes = view.analysis.spans_in(sentence, "IMPACT_SCOPE")
     if scopes and not billing:
         quantifiers = {span[0].lower_ for span in scopes}
         possessive = any("our" in {t.lower_ for t in span} for span in scopes)
@@ -135,7 +135,7 @@ def _sentence_score(view: MessageView, sentence: Span) -> float:
             score += _SCOPE_WEIGHT_BROAD
         else:
             score += _SCOPE_WEIGHT_NARROW
-    if any(span.sent == sentence for span in view.analysis.spans("IMPACT_WORKAROUND")):
+    if view.analysis.spans_in(sentence, "IMPACT_WORKAROUND"):
         score += _LABEL_WEIGHTS["IMPACT_WEAK"]
     for shape in (_SYSTEM_STATE, _PEOPLE_AFFECTED, _CONSEQUENCE_SHAPES):
         if shape.search(text):

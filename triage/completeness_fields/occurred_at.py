@@ -61,44 +61,46 @@ _BASE_CONFIDENCE = {
 
 def detect_occurred_at(view: MessageView) -> Evidence | None:
     candidates: list[Evidence] = []
-    doc = view.analysis.doc
-    for entity in doc.ents:
+    sentences = view.analysis.sentences
+    for entity in view.analysis.doc.ents:
         if entity.label_ != "WHEN":
             continue
-        confidence = _entity_confidence(entity)
+        sentence = next((s for s in sentences if s.start <= entity.start < s.end), None)
+        if sentence is None:
+            continue
+        confidence = _entity_confidence(entity, sentence)
         if confidence is not None:
-            span = _with_trigger(entity)
+            span = _with_trigger(entity, sentence)
             candidates.append(Evidence(confidence=confidence, start=span[0], end=span[1]))
     return best(candidates)
 
 
-def _words_before(entity: Span, count: int) -> list[str]:
-    start = max(entity.sent.start, entity.start - count)
+def _words_before(entity: Span, sentence: Span, count: int) -> list[str]:
+    start = max(sentence.start, entity.start - count)
     return [t.lower_ for t in entity.doc[start : entity.start] if not t.is_space]
 
 
-def _word_after(entity: Span) -> str:
-    for token in entity.doc[entity.end : min(entity.sent.end, entity.end + 2)]:
+def _word_after(entity: Span, sentence: Span) -> str:
+    for token in entity.doc[entity.end : min(sentence.end, entity.end + 2)]:
         if token.is_alpha:
             return token.lower_
     return ""
 
 
-def _inside_quotes(entity: Span) -> bool:
+def _inside_quotes(entity: Span, sentence: Span) -> bool:
     """Times inside quoted UI text ("install at 2am local time") describe a feature."""
-    line_start = entity.doc.text.rfind("\n", 0, entity.start_char) + 1
-    before = entity.doc.text[line_start : entity.start_char]
+    before = sentence.text[: entity.start_char - sentence.start_char].rsplit("\n", 1)[-1]
     return before.count('"') % 2 == 1 or before.count("“") > before.count("”")
 
 
-def _entity_confidence(entity: Span) -> float | None:
+def _entity_confidence(entity: Span, sentence: Span) -> float | None:
     kind = entity.ent_id_ or "date"
-    before = _words_before(entity, 3)
-    sentence_text = entity.sent.text
+    before = _words_before(entity, sentence, 3)
+    sentence_text = sentence.text
     following = entity.doc[entity.end] if entity.end < len(entity.doc) else None
     if kind == "duration" and following is not None and following.lower_ == "ago":
         kind = "relative"  # "since ~10 min ago"
-    if set(before[-2:]) & _FUTURE_BEFORE or _inside_quotes(entity):
+    if set(before[-2:]) & _FUTURE_BEFORE or _inside_quotes(entity, sentence):
         return None
     if before[-1:] and before[-1] in _RECURRING_BEFORE and kind != "relative":
         return None
@@ -110,8 +112,8 @@ def _entity_confidence(entity: Span) -> float | None:
         return None  # "API version 2024-06-01" is a version, not a date
     if set(before) & _ADMIN_ACTIONS:
         return None  # "we renewed last week" dates an admin action, not the problem
-    after = _word_after(entity)
-    has_trigger = bool(set(_words_before(entity, 6)) & _TRIGGERS) or (
+    after = _word_after(entity, sentence)
+    has_trigger = bool(set(_words_before(entity, sentence, 6)) & _TRIGGERS) or (
         kind == "date" and "starting" in before  # "a jump starting 12 Feb"
     )
     if after in _IDENTITY_NOUNS and not has_trigger:
@@ -127,7 +129,7 @@ def _entity_confidence(entity: Span) -> float | None:
     confidence = _BASE_CONFIDENCE.get(kind, 0.7)
     future = bool(_FUTURE_CONTEXT.search(sentence_text))
     if kind == "today":
-        near = entity.doc[max(entity.sent.start, entity.start - 6) : entity.end + 3]
+        near = entity.doc[max(sentence.start, entity.start - 6) : entity.end + 3]
         words = {t.lower_ for t in near}
         if not (words & _TRIGGERS - {"on", "at", "about", "around", "until", "during"}):
             return None
@@ -155,10 +157,10 @@ def _entity_confidence(entity: Span) -> float | None:
     return min(0.95, confidence + (0.1 if has_trigger else 0.0))
 
 
-def _with_trigger(entity: Span) -> tuple[int, int]:
+def _with_trigger(entity: Span, sentence: Span) -> tuple[int, int]:
     """Include a leading "since"/"started"/"noticed" in the evidence span."""
     start = entity.start_char
-    for token in reversed(entity.doc[max(entity.sent.start, entity.start - 3) : entity.start]):
+    for token in reversed(entity.doc[max(sentence.start, entity.start - 3) : entity.start]):
         if token.lower_ in {"since", "started", "noticed", "from", "after", "on", "at", "first"}:
             start = token.idx
             break

@@ -57,8 +57,9 @@ _ANY_SUBJECT = re.compile(
 
 def detect_repro_steps(view: MessageView) -> Evidence | None:
     candidates = [*_step_lists(view), *_labelled_steps(view)]
+    has_label = bool(view.analysis.spans("REPRO_LABEL"))
     for sentence in view.sentences():
-        if is_question(sentence) and not view.analysis.spans("REPRO_LABEL"):
+        if is_question(sentence) and not has_label:
             continue
         found = _sentence_evidence(view, sentence)
         if found is not None:
@@ -121,7 +122,8 @@ def _labelled_steps(view: MessageView) -> list[Evidence]:
     blocked = {span.start for span in view.analysis.spans("REPRO_NOT_STEPS")}
     blocked |= {span.start + 1 for span in view.analysis.spans("REPRO_NOT_STEPS")}
     for span in view.analysis.spans("REPRO_LABEL"):
-        if span.start in blocked or is_question(span.sent):
+        sentence = next((s for s in view.sentences() if s.start <= span.start < s.end), None)
+        if span.start in blocked or sentence is None or is_question(sentence):
             continue
         after = view.prose_text[span.end_char : span.end_char + 400]
         following = after.lstrip(" :\t(").split("\n\n")[0].strip()
@@ -159,11 +161,11 @@ def _sentence_evidence(view: MessageView, sentence: Span) -> Evidence | None:
         return Evidence(confidence=0.8, start=start, end=sentence.end_char)
     if _CURL.search(text) or _COMMAND_THEN_RESULT.search(text):
         return Evidence(confidence=0.8, start=start, end=sentence.end_char)
-    if any(span.sent == sentence for span in view.analysis.spans("REPRO_TRIED_COMMAND")):
+    if view.analysis.spans_in(sentence, "REPRO_TRIED_COMMAND"):
         return Evidence(confidence=0.75, start=start, end=sentence.end_char)
     if _TRIED_THEN_RESULT.search(text):
         return Evidence(confidence=0.65, start=start, end=sentence.end_char)
-    triggers = [s for s in view.analysis.spans("REPRO_TRIGGER") if s.sent == sentence]
+    triggers = view.analysis.spans_in(sentence, "REPRO_TRIGGER")
     if triggers and (_RESULT_WORDS.search(text) or "," in text[triggers[0].end_char - start :]):
         return Evidence(confidence=0.7, start=start, end=sentence.end_char)
     if _starts_with_action(sentence) and (
