@@ -36,15 +36,15 @@ NUMBER_WORDS = [
     "eleven", "twelve", "fifteen", "twenty", "thirty", "few", "couple", "several",
 ]  # fmt: skip
 TIME_UNITS = [
-    "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes", "hour", "hours",
-    "hr", "hrs", "h", "day", "days", "week", "weeks", "month", "months",
+    "sec", "secs", "second", "seconds", "min", "mins", "minute", "minutes", "hour", "hours", "hr",
+    "hrs", "h", "day", "days", "week", "weeks", "month", "months",
 ]  # fmt: skip
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 WEEKDAY_ABBREVIATIONS = ["mon", "tue", "tues", "wed", "weds", "thu", "thur", "thurs", "fri", "sat"]
 MONTHS = [
     "january", "february", "march", "april", "june", "july", "august", "september", "october",
-    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
-    "oct", "nov", "dec",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+    "nov", "dec",
 ]  # fmt: skip
 MONTH_NAMES_TITLE = [
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -52,8 +52,8 @@ MONTH_NAMES_TITLE = [
 ]  # fmt: skip
 TIME_ZONES = [
     "UTC", "GMT", "Z", "CET", "CEST", "EET", "EEST", "WET", "BST", "IST", "JST", "KST", "AEST",
-    "AEDT", "ET", "EST", "EDT", "CT", "CST", "CDT", "MT", "MST", "MDT", "PT", "PST", "PDT",
-    "SGT", "HKT", "local",
+    "AEDT", "ET", "EST", "EDT", "CT", "CST", "CDT", "MT", "MST", "MDT", "PT", "PST", "PDT", "SGT",
+    "HKT", "local",
 ]  # fmt: skip
 PARTS_OF_DAY = ["morning", "afternoon", "evening", "night", "week", "weekend", "month", "year"]
 NEGATORS = ["not", "n't", "n’t", "never", "no"]
@@ -68,11 +68,11 @@ FIX_ATTEMPT_VERBS = [
     "cleared", "reinstalled", "re-installed", "restarted", "rebooted", "power-cycled",
     "powercycled", "reseated", "re-seated", "recreated", "re-created", "regenerated",
     "re-uploaded", "reuploaded", "re-added", "readded", "re-invited", "reinvited", "removed",
-    "rotated", "revoked", "reset", "disabled", "wiped", "re-enrolled", "reenrolled",
-    "reconnected", "reconnecting", "re-authorized", "reauthorized", "re-deployed",
-    "redeployed", "replaced", "updated", "switched", "swapped", "deleted", "flushed", "purged",
-    "re-issued", "reissued", "logged", "relaunched", "reinstalling", "clearing", "restarting",
-    "rebooting", "logging", "enforced", "rolled",
+    "rotated", "revoked", "reset", "disabled", "wiped", "re-enrolled", "reenrolled", "reconnected",
+    "reconnecting", "re-authorized", "reauthorized", "re-deployed", "redeployed", "replaced",
+    "updated", "switched", "swapped", "deleted", "flushed", "purged", "re-issued", "reissued",
+    "logged", "relaunched", "reinstalling", "clearing", "restarting", "rebooting", "logging",
+    "enforced", "rolled",
 ]  # fmt: skip
 # "re-uploaded" is tokenised as "re", "-", "uploaded".
 RE_PREFIXED_VERBS = [
@@ -83,17 +83,17 @@ RE_PREFIXED_VERBS = [
 ENVIRONMENT_NOUNS = [
     "browser", "browsers", "device", "devices", "network", "networks", "machine", "machines",
     "computer", "computers", "laptop", "laptops", "phone", "phones", "carrier", "carriers",
-    "account", "accounts", "user", "users", "profile", "profiles", "vm", "vms", "hosts",
-    "servers", "connection", "connections", "wifi", "wi-fi", "isp", "locations", "sites",
-    "regions", "tablets", "iphones", "pcs", "queries", "files", "templates", "clients",
+    "account", "accounts", "user", "users", "profile", "profiles", "vm", "vms", "hosts", "servers",
+    "connection", "connections", "wifi", "wi-fi", "isp", "locations", "sites", "regions",
+    "tablets", "iphones", "pcs", "queries", "files", "templates", "clients",
 ]  # fmt: skip
 VARIETY_WORDS = [
     "different", "other", "multiple", "several", "two", "three", "four", "five", "another",
     "various", "both", "separate", "fresh", "private", "incognito", "clean",
 ]  # fmt: skip
 BROWSERS_AND_OSES = [
-    "chrome", "firefox", "safari", "edge", "opera", "brave", "chromium", "ie", "windows",
-    "macos", "mac", "linux", "ios", "android", "ipad", "iphone", "desktop", "mobile", "web",
+    "chrome", "firefox", "safari", "edge", "opera", "brave", "chromium", "ie", "windows", "macos",
+    "mac", "linux", "ios", "android", "ipad", "iphone", "desktop", "mobile", "web",
 ]  # fmt: skip
 SAME_RESULT_NOUNS = [
     "result", "results", "error", "behaviour", "behavior", "thing", "issue", "problem", "crash",
@@ -119,20 +119,20 @@ STATE_MODIFIERS = [
     "is", "should", "'", '"', "“",
 ]  # fmt: skip
 WORKS_VERBS = [
-    "works", "work", "worked", "succeeds", "succeeded", "passes", "passed", "resolves",
-    "responds", "completes",
+    "works", "work", "worked", "succeeds", "succeeded", "passes", "passed", "resolves", "responds",
+    "completes",
 ]  # fmt: skip
 UNCHANGED_VERBS = [
-    "changed", "touched", "modified", "edited", "altered", "deployed", "change", "touch",
-    "modify", "edit", "alter", "deploy", "deleted", "delete", "updated", "update",
+    "changed", "touched", "modified", "edited", "altered", "deployed", "change", "touch", "modify",
+    "edit", "alter", "deploy", "deleted", "delete", "updated", "update",
 ]  # fmt: skip
 NOBODY_CHANGED_VERBS = [
     "changed", "edited", "deleted", "touched", "modified", "deployed", "change", "changes",
     "wrote", "was",
 ]  # fmt: skip
 NOT_OURS_NOUNS = [
-    "file", "size", "network", "browser", "config", "firewall", "code", "cache", "content",
-    "side", "integration", "link", "connection", "wifi", "signal", "device", "proxy",
+    "file", "size", "network", "browser", "config", "firewall", "code", "cache", "content", "side",
+    "integration", "link", "connection", "wifi", "signal", "device", "proxy",
 ]  # fmt: skip
 SETTINGS_WORDS = ["settings", "admin", "profile", "config", "preferences", "members", "users"]
 _BROWSERS = ["chrome", "firefox", "safari", "edge"]
@@ -140,31 +140,31 @@ _BROWSERS = ["chrome", "firefox", "safari", "edge"]
 REPRO_ACTION_VERBS = [
     "open", "click", "select", "go", "navigate", "run", "send", "create", "upload", "add", "set",
     "enter", "choose", "install", "upgrade", "trigger", "place", "take", "connect", "subscribe",
-    "compare", "copy", "paste", "follow", "generate", "replace", "filter", "hover", "drag",
-    "type", "press", "submit", "call", "post", "load", "start", "join", "stop", "push", "assign",
-    "change", "edit", "delete", "import", "export", "search", "apply", "configure", "enable",
-    "disable", "refresh", "visit", "sign", "schedule", "duplicate", "restore", "launch",
-    "execute", "invoke", "request", "query", "fill", "tap", "watch", "inspect", "look", "log",
-    "login", "reboot", "restart", "save", "share", "drill", "pay", "checkout", "buy", "invite",
-    "book", "approve", "print", "download", "scan", "deploy", "build", "test", "leave", "wait",
-    "reload", "close", "use", "put", "make", "attach", "render", "move", "rename", "resize",
-    "zoom", "scroll", "switch", "capture", "issue", "refund", "cancel", "void", "charge",
-    "authorize", "process", "sync", "fire", "complete", "receive", "reply", "forward",
-    "reconnect", "disconnect", "plug", "unplug", "power", "rotate", "revoke", "grant", "remove",
-    "archive", "publish", "merge", "commit", "tag", "release", "migrate", "convert", "map",
-    "link", "pair", "enroll", "register", "claim", "provision", "reject", "transfer", "sort",
-    "group", "color", "colour", "expand", "collapse", "toggle", "uncheck", "answer", "dial",
-    "record", "play", "mute", "unmute", "proceed", "return", "clone", "fork", "update",
+    "compare", "copy", "paste", "follow", "generate", "replace", "filter", "hover", "drag", "type",
+    "press", "submit", "call", "post", "load", "start", "join", "stop", "push", "assign", "change",
+    "edit", "delete", "import", "export", "search", "apply", "configure", "enable", "disable",
+    "refresh", "visit", "sign", "schedule", "duplicate", "restore", "launch", "execute", "invoke",
+    "request", "query", "fill", "tap", "watch", "inspect", "look", "log", "login", "reboot",
+    "restart", "save", "share", "drill", "pay", "checkout", "buy", "invite", "book", "approve",
+    "print", "download", "scan", "deploy", "build", "test", "leave", "wait", "reload", "close",
+    "use", "put", "make", "attach", "render", "move", "rename", "resize", "zoom", "scroll",
+    "switch", "capture", "issue", "refund", "cancel", "void", "charge", "authorize", "process",
+    "sync", "fire", "complete", "receive", "reply", "forward", "reconnect", "disconnect", "plug",
+    "unplug", "power", "rotate", "revoke", "grant", "remove", "archive", "publish", "merge",
+    "commit", "tag", "release", "migrate", "convert", "map", "link", "pair", "enroll", "register",
+    "claim", "provision", "reject", "transfer", "sort", "group", "color", "colour", "expand",
+    "collapse", "toggle", "uncheck", "answer", "dial", "record", "play", "mute", "unmute",
+    "proceed", "return", "clone", "fork", "update",
 ]  # fmt: skip
 REPRO_GERUNDS = [
     "clicking", "opening", "selecting", "running", "sending", "creating", "uploading", "adding",
     "setting", "entering", "choosing", "installing", "upgrading", "triggering", "placing",
-    "connecting", "submitting", "calling", "posting", "loading", "starting", "joining",
-    "pushing", "assigning", "changing", "editing", "deleting", "importing", "exporting",
-    "searching", "applying", "enabling", "disabling", "refreshing", "saving", "sharing",
-    "downloading", "printing", "approving", "scheduling", "restoring", "typing", "pressing",
-    "tapping", "filtering", "hovering", "dragging", "launching", "executing", "generating",
-    "duplicating", "renaming", "moving", "switching", "using",
+    "connecting", "submitting", "calling", "posting", "loading", "starting", "joining", "pushing",
+    "assigning", "changing", "editing", "deleting", "importing", "exporting", "searching",
+    "applying", "enabling", "disabling", "refreshing", "saving", "sharing", "downloading",
+    "printing", "approving", "scheduling", "restoring", "typing", "pressing", "tapping",
+    "filtering", "hovering", "dragging", "launching", "executing", "generating", "duplicating",
+    "renaming", "moving", "switching", "using",
 ]  # fmt: skip
 THIRD_PERSON_ACTIONS = [
     "clicks", "opens", "selects", "enters", "uploads", "sends", "adds", "runs", "creates",
@@ -175,8 +175,8 @@ THIRD_PERSON_ACTIONS = [
 PAST_ACTIONS = [
     "clicked", "opened", "selected", "entered", "uploaded", "sent", "added", "ran", "created",
     "changed", "submitted", "joined", "started", "pressed", "put", "upgrade", "upgraded",
-    "installed", "imported", "exported", "deployed", "enabled", "disabled", "scheduled",
-    "edited", "deleted", "applied", "configured", "set", "switched", "rotated", "updated",
+    "installed", "imported", "exported", "deployed", "enabled", "disabled", "scheduled", "edited",
+    "deleted", "applied", "configured", "set", "switched", "rotated", "updated",
 ]  # fmt: skip
 TRIGGER_VERBS = sorted(
     set(THIRD_PERSON_ACTIONS + PAST_ACTIONS + REPRO_ACTION_VERBS)
@@ -184,8 +184,8 @@ TRIGGER_VERBS = sorted(
 )
 SUBJECTS = ["i", "we", "they", "users", "user", "he", "she", "customers", "customer", "you"]
 ACTORS = [
-    "customer", "user", "employee", "admin", "shopper", "host", "participant", "visitor",
-    "buyer", "driver", "agent",
+    "customer", "user", "employee", "admin", "shopper", "host", "participant", "visitor", "buyer",
+    "driver", "agent",
 ]  # fmt: skip
 REPRO_LABEL_WORDS = [
     "steps", "repro", "reproduce", "reproduction", "str", "reproducer", "command", "commands",
@@ -197,16 +197,18 @@ HOW_TO_VERBS = [
 COMMAND_LEADS = ["passing", "setting", "calling", "sending", "adding", "with", "using", "a", "an"]
 
 POPULATION_NOUNS = [
-    "users", "customers", "employees", "staff", "people", "agents", "devices", "stores",
-    "sites", "developers", "devs", "engineers", "clients", "members", "shoppers", "recipients",
+    "users", "customers", "employees", "staff", "people", "agents", "devices", "stores", "sites",
+    "developers", "devs", "engineers", "clients", "members", "shoppers", "recipients",
     "subscribers", "workers", "nurses", "associates", "orders", "registrants", "attendees",
     "participants", "merchants", "locations", "hosts", "servers", "meters", "units", "kiosks",
     "lockers", "offices", "teams", "patients", "students", "drivers", "contacts", "services",
     "repositories", "repos", "signups", "transactions", "payments", "managers", "doctors",
     "technicians", "operators", "analysts", "branches", "warehouses", "plants", "vehicles",
     "dashboards", "alerts", "reports", "pipelines", "jobs", "campaigns", "tickets", "accounts",
-    "projects", "workflows", "machines", "laptops", "pcs", "computers", "tablets", "phones",
-    "vms", "nodes", "clusters", "instances", "gateways", "controllers", "sensors", "cameras",
+    "projects", "workflows", "machines", "laptops", "pcs", "computers", "tablets", "phones", "vms",
+    "nodes", "clusters", "instances", "gateways", "controllers", "sensors", "cameras", "stations",
+    "terminals", "workstations", "registers", "tills", "printers", "scanners", "tenants",
+    "contractors", "admins", "volunteers", "residents", "guests", "passengers",
 ]  # fmt: skip
 SCOPE_NOUNS = POPULATION_NOUNS + [
     "team", "company", "organisation", "organization", "org", "office", "fleet", "region",
@@ -214,10 +216,10 @@ SCOPE_NOUNS = POPULATION_NOUNS + [
     "countries", "dashboards", "campaigns", "gateways", "accounts", "tenants", "colleagues",
     "admins", "partners", "calls", "meetings", "emails", "data", "build", "pipeline", "order",
     "user", "customer", "device", "release", "deploy", "deploys", "job", "jobs", "run", "runs",
-    "meeting", "call", "email", "campaign", "payment", "transaction", "page", "pages",
-    "dashboard", "report", "reports", "employee", "store", "site", "host", "cluster",
-    "clusters", "environment", "workloads", "invoices", "shipments", "deliveries", "apps",
-    "projects", "workspaces", "tables", "records",
+    "meeting", "call", "email", "campaign", "payment", "transaction", "page", "pages", "dashboard",
+    "report", "reports", "employee", "store", "site", "host", "cluster", "clusters", "environment",
+    "workloads", "invoices", "shipments", "deliveries", "apps", "projects", "workspaces", "tables",
+    "records",
 ]  # fmt: skip
 SCOPE_QUANTIFIERS = [
     "all", "every", "most", "many", "several", "some", "half", "none", "whole", "entire", "any",
@@ -225,12 +227,13 @@ SCOPE_QUANTIFIERS = [
 ]  # fmt: skip
 SCOPE_FILLERS = ["of", "our", "the", "my", "their", "its", "single"]
 CONSEQUENCE_VERBS = [
-    "work", "ship", "release", "deploy", "pay", "log", "login", "sell", "process", "send",
-    "clock", "join", "approve", "merge", "build", "take", "reach", "buy", "complete", "collect",
-    "access", "use", "sign", "start", "test", "invoice", "bill", "read", "detect", "run", "push",
-    "refresh", "publish", "get", "do", "operate", "trade", "close", "report", "file", "submit",
-    "serve", "checkout", "investigate", "see", "create", "book", "review", "make", "keep",
-    "trust", "accept", "receive", "print", "export", "fix", "verify", "afford", "continue",
+    "work", "ship", "release", "deploy", "pay", "log", "login", "sell", "process", "send", "clock",
+    "join", "approve", "merge", "build", "take", "reach", "buy", "complete", "collect", "access",
+    "use", "sign", "start", "test", "invoice", "bill", "read", "detect", "run", "push", "refresh",
+    "publish", "get", "do", "operate", "trade", "close", "report", "file", "submit", "serve",
+    "checkout", "investigate", "see", "create", "book", "review", "make", "keep", "trust",
+    "accept", "receive", "print", "export", "fix", "verify", "afford", "continue", "finish",
+    "onboard", "hire", "dispatch", "deliver", "load", "open", "save", "upload",
 ]  # fmt: skip
 PEOPLE_WORDS = [
     "people", "users", "customers", "employees", "staff", "colleagues", "agents", "members",
@@ -239,31 +242,30 @@ PEOPLE_WORDS = [
 
 # Phrases that state consequence or severity on their own ("not blocking", "by hand").
 IMPACT_STRONG_PHRASES = [
-    "blocked", "blocking", "blocker", "is down", "are down", "standing still",
-    "at a standstill", "losing", "loosing", "lost", "missed", "deadline", "depends on",
-    "depend on", "rely on", "relies on", "relying on", "required to", "manually", "by hand",
-    "on paper", "manual entry", "complaints", "complaining", "revenue", "nobody can",
+    "blocked", "blocking", "blocker", "blocks", "this blocks", "is down", "are down",
+    "standing still", "at a standstill", "losing", "loosing", "lost", "missed", "deadline",
+    "depends on", "depend on", "rely on", "relies on", "relying on", "required to", "manually",
+    "by hand", "on paper", "manual entry", "complaints", "complaining", "revenue", "nobody can",
     "no one can", "everyone else", "everybody else", "prod is fine", "production is fine",
     "production is unaffected", "prod is up", "unaffected", "not affected", "cosmetic",
-    "not urgent", "no rush", "not blocking", "not a blocker", "annoying", "annoyance",
-    "nuisance", "no harm", "no real harm", "no impact", "harmless", "nothing is lost",
-    "nothing's lost", "no data is lost", "nothing lost", "workable", "not the end of the world",
-    "not a huge deal", "not a big deal", "not a huge problem", "big deal", "makes it hard",
-    "makes it really hard", "makes it useless", "kind of useless", "wasted", "wasting",
-    "cost us", "cost me", "at risk", "exposed", "exposing", "anyone with", "anyone could",
-    "anyone can", "could view", "could access", "could read", "out of service", "blind",
-    "impact", "affects", "affected", "affecting", "system of record", "month-end", "month end",
-    "on hold",
-    "production incident", "prod incident", "chargeback", "chargebacks", "conversion",
-    "abandonment", "data breach", "excluded from", "idle", "unprofessional", "customer-facing",
-    "customer facing", "queue times", "capacity", "throughput", "takes longer",
-    "three times longer", "twice as long", "productivity", "can't work", "cannot work",
-    "going back to", "paper sheets", "delayed", "backed up", "piling up", "filling up",
-    "waiting on", "waiting for", "can still", "fraudulent", "phishing", "confuses",
-    "confusing", "hard to", "just flagging", "noise", "not critical", "informational",
-    "defeats the purpose", "we use it", "we use them", "supposed to", "minor", "at this rate",
-    "stale", "not noticing", "no functional issue", "wakes people up", "wake people up",
-    "reportable", "regulator", "legally required", "we are required", "we're required",
+    "not urgent", "no rush", "not blocking", "not a blocker", "annoying", "annoyance", "nuisance",
+    "no harm", "no real harm", "no impact", "harmless", "nothing is lost", "nothing's lost",
+    "no data is lost", "nothing lost", "workable", "not the end of the world", "not a huge deal",
+    "not a big deal", "not a huge problem", "big deal", "makes it hard", "makes it really hard",
+    "makes it useless", "kind of useless", "wasted", "wasting", "cost us", "cost me", "at risk",
+    "exposed", "exposing", "anyone with", "anyone could", "anyone can", "could view",
+    "could access", "could read", "out of service", "blind", "impact", "affects", "affected",
+    "affecting", "system of record", "month-end", "month end", "on hold", "production incident",
+    "prod incident", "chargeback", "chargebacks", "conversion", "abandonment", "data breach",
+    "excluded from", "idle", "unprofessional", "customer-facing", "customer facing", "queue times",
+    "capacity", "throughput", "takes longer", "three times longer", "twice as long",
+    "productivity", "can't work", "cannot work", "going back to", "paper sheets", "delayed",
+    "backed up", "piling up", "filling up", "waiting on", "waiting for", "can still", "fraudulent",
+    "phishing", "confuses", "confusing", "hard to", "just flagging", "noise", "not critical",
+    "informational", "defeats the purpose", "we use it", "we use them", "supposed to", "minor",
+    "at this rate", "stale", "not noticing", "no functional issue", "wakes people up",
+    "wake people up", "reportable", "regulator", "legally required", "we are required",
+    "we're required", "locked out", "data exposure", "exposure",
 ]  # fmt: skip
 # Weaker phrases: they count only together with another cue in the same sentence.
 IMPACT_WEAK_PHRASES = [
@@ -271,34 +273,33 @@ IMPACT_WEAK_PHRASES = [
     "due friday", "is due", "complained", "support tickets", "customers are", "customers can",
     "customers cannot", "customers can't", "customers have", "customers see", "our customers",
     "other users", "useless", "still work", "still works", "still working", "still running",
-    "still going", "works fine", "work fine", "offline", "is critical for", "how we",
-    "our board", "the board", "get paid", "on call", "refund", "refunding", "breach", "leak",
-    "leaked", "stuck", "frustrated", "confused", "embarrassing for", "fyi", "heads up",
-    "flagging", "for now", "in the meantime", "meanwhile", "workaround", "covering", "pairing",
-    "each day", "per day", "a day", "every day", "every morning", "every night", "every week",
-    "each week", "per week", "per month", "a month", "the whole", "entire", "everyone",
-    "everybody", "nobody", "no one", "only one", "only a few", "a handful", "a few users",
-    "some users", "some customers", "one user", "one customer", "one employee", "single user",
-    "just me", "only me", "only for me", "only her", "only him", "our ceo", "our cfo",
-    "executives", "revenue-impacting", "business-critical", "mission critical",
-    "critical for us", "hurting", "hurts", "danger", "safety", "fraud", "unauthorized",
-    "queues up", "slower", "hours of", "days of", "minutes of", "not working for",
-    "reverting to", "spreadsheets", "our production", "in production", "production data",
-    "it's just", "it's only", "just the", "only the", "we need these for", "we need this for",
-    "we need it for", "cancelled", "canceled", "postponed", "paused", "pulled",
+    "still going", "works fine", "work fine", "offline", "is critical for", "how we", "our board",
+    "the board", "get paid", "on call", "refund", "refunding", "breach", "leak", "leaked", "stuck",
+    "frustrated", "confused", "embarrassing for", "fyi", "heads up", "flagging", "for now",
+    "in the meantime", "meanwhile", "workaround", "covering", "pairing", "each day", "per day",
+    "a day", "every day", "every morning", "every night", "every week", "each week", "per week",
+    "per month", "a month", "the whole", "entire", "everyone", "everybody", "nobody", "no one",
+    "only one", "only a few", "a handful", "a few users", "some users", "some customers",
+    "one user", "one customer", "one employee", "single user", "just me", "only me", "only for me",
+    "only her", "only him", "our ceo", "our cfo", "executives", "revenue-impacting",
+    "business-critical", "mission critical", "critical for us", "hurting", "hurts", "danger",
+    "safety", "fraud", "unauthorized", "queues up", "slower", "hours of", "days of", "minutes of",
+    "not working for", "reverting to", "spreadsheets", "our production", "in production",
+    "production data", "it's just", "it's only", "just the", "only the", "we need these for",
+    "we need this for", "we need it for", "cancelled", "canceled", "postponed", "paused", "pulled",
 ]  # fmt: skip
 # Workaround wording says how the customer copes, not what is affected: counted once at most.
 IMPACT_WORKAROUND_PHRASES = [
     "for now", "in the meantime", "meanwhile", "workaround", "covering", "pairing",
 ]  # fmt: skip
 ERROR_PHRASES = [
-    "connection refused", "connection reset", "connection reset by peer",
-    "read-only file system", "permission denied", "access denied", "out of memory",
-    "no space left on device", "service unavailable", "bad gateway", "gateway timeout",
-    "internal server error", "too many requests", "payload too large",
-    "request entity too large", "certificate verify failed", "certificate has expired",
-    "segmentation fault", "stack overflow", "access violation", "handshake failed",
-    "host unreachable", "name or service not known", "broken pipe", "disk full",
+    "connection refused", "connection reset", "connection reset by peer", "read-only file system",
+    "permission denied", "access denied", "out of memory", "no space left on device",
+    "service unavailable", "bad gateway", "gateway timeout", "internal server error",
+    "too many requests", "payload too large", "request entity too large",
+    "certificate verify failed", "certificate has expired", "segmentation fault", "stack overflow",
+    "access violation", "handshake failed", "host unreachable", "name or service not known",
+    "broken pipe", "disk full",
 ]  # fmt: skip
 
 # --- time expressions (EntityRuler, label WHEN, id = kind) ----------------------------------
@@ -568,6 +569,8 @@ TOKEN_PATTERNS: dict[str, list[Pattern]] = {
         [
             {"LIKE_NUM": True},
             {"ORTH": "+", "OP": "?"},
+            _lower("of", op="?"),
+            _lower("our", "the", "their", "my", op="?"),
             {"IS_ALPHA": True, "OP": "?"},
             {"IS_ALPHA": True, "OP": "?"},
             _one_of(POPULATION_NOUNS),

@@ -237,7 +237,7 @@ def find_versions(text: str) -> list[VersionMention]:
             continue
         if _TARGET_BEFORE.search(before):
             continue
-        confidence = _dotted_confidence(num, match.group("v") is not None, before)
+        confidence = _dotted_confidence(num, match.group("v") is not None, before, after)
         if confidence is None:
             continue
         add(_evidence_start(text, match.start()), match.end(), raw, confidence)
@@ -253,7 +253,7 @@ def _keyword_number_is_version(keyword: str, num: str, after: str) -> bool:
     return not (num.count(".") == 3 and _looks_like_ip(num, after) and "version" not in keyword)
 
 
-def _dotted_confidence(num: str, v_prefix: bool, before: str) -> float | None:
+def _dotted_confidence(num: str, v_prefix: bool, before: str, after: str) -> float | None:
     parts = num.split(".")
     if v_prefix:
         return 0.9
@@ -266,6 +266,10 @@ def _dotted_confidence(num: str, v_prefix: bool, before: str) -> float | None:
         return None
     if re.search(rf"(?i)\b{_KEYWORD}\s*$", before):
         return 0.9
+    if re.match(
+        r"(?i)^\s*(?:update|upgrade|release|version|build|patch|rollout|firmware)\b", after
+    ):
+        return 0.75  # "since the 7.2 update"
     if len(parts[1]) >= 2:
         return None  # "9.00", "33.33": amounts and measurements, not versions
     word_before = re.search(r"(\S+)[ \t]$", before)

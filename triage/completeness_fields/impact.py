@@ -64,9 +64,9 @@ _CONSEQUENCE_SHAPES = re.compile(
     r"|\b\d+(?:\.\d+)?x (?:longer|slower)\b|\btimes (?:longer|slower)\b"
     r"|\binstead of (?:the usual |about |~)?~?\d"
     r"|\b(?:minutes|hours?|an hour|half an hour|days?|weeks?) (?:late|behind|delayed|stale)\b"
-    r"|\bnothing(?:'s| has| is| gets| goes| can)? (?:been )?(?:shipped|shipping|going out|"
-    r"goes out|built|deployed|processed|delivered|sent|working|loading|moving|broken|failing|"
-    r"lost|landed|arrived|received)\b"
+    r"|\bnothing(?:'s| has| is| gets| goes| can)? (?:been )?(?:shipped|shipping|ships|going out|"
+    r"goes out|built|builds|deployed|deploys|processed|delivered|sent|working|works|loading|"
+    r"loads|moving|moves|broken|failing|lost|landed|arrived|received|prints|sells)\b"
     r"|\b(?:haven['’]t|have not|hasn['’]t|didn['’]t|did not) (?:had|get|got|received?|seen?) "
     r"(?:a single|any)\b"
     r"|\b(?:not a single|zero|no) (?:orders?|sales|payments?|sign-?ups?|transactions?|emails?|"
@@ -78,13 +78,15 @@ _CONSEQUENCE_SHAPES = re.compile(
     r"|\bother (?:users|managers|customers|employees|people|members|devs|developers|teams?|"
     r"offices|regions|stores|sites|devices|accounts|admins|colleagues)\b[^.\n]{0,50}"
     r"\b(?:fine|ok|okay|normally|can|work|works|unaffected)\b"
+    r"|\b(?:others|everyone else|the rest of (?:us|the team))\b[^.\n]{0,40}"
+    r"\b(?:fine|ok|okay|normally|unaffected)\b"
     r"|\b(?:someone|anyone|attackers?|an attacker)\b[^.\n]{0,60}\b(?:could|can)\b"
     r"|\bit['’]s (?:just|only) (?:the|a|cosmetic|visual)\b|\bjust (?:the|cosmetic)\b"
 )
 # Billing and licensing sentences count people and devices without describing impact.
 _BILLING_CONTEXT = re.compile(
     r"(?i)\b(?:invoices?|billed|billing|licen[cs]es?|seats?|tier|plan|quote|renewal|prorat\w*|"
-    r"subscription fee|pricing|credit)\b"
+    r"subscription fee|pricing|credit|evaluat\w+|trial|pilot|purchas\w+)\b"
 )
 _PEOPLE_AFFECTED = re.compile(
     r"(?i)\b(?:our |the |all |most |many |some )?(?:customers?|users?|employees|staff|people|"
@@ -96,6 +98,24 @@ _PEOPLE_AFFECTED = re.compile(
     r"complaining|handling|working|going|seeing|idle)|is (?:blocked|stuck|waiting)|"
     r"lose|lost|missed|rely|relies|depend|depends|won['’]t|didn['’]t)\b"
 )
+
+
+_PEOPLE_SUBJECTS = frozenset(
+    {"we", "i", "they", "you", "he", "she", "nobody", "noone", "no-one", "one", "people",
+     "users", "customers", "employees", "staff", "team", "teams", "engineers", "developers",
+     "devs", "managers", "admins", "colleagues", "shoppers", "clients", "members", "doctors",
+     "nurses", "drivers", "agents", "dispatchers", "cashiers", "students", "patients",
+     "workers", "associates", "recruiters", "accountants", "analysts", "operators", "qa",
+     "ops", "finance", "sales", "support", "everyone", "anybody", "anyone", "us"}
+)  # fmt: skip
+
+
+def _people_subject(span: Span, sentence: Span) -> bool:
+    """ "our dispatchers can't see routes" states impact; "the agent can't connect" does not."""
+    if span[0].lower_ in {"nobody", "noone", "no-one", "no"}:
+        return True
+    window = span.doc[max(sentence.start, span.start - 4) : span.start]
+    return any(token.lower_ in _PEOPLE_SUBJECTS for token in window)
 
 
 def detect_impact(view: MessageView) -> Evidence | None:
@@ -124,7 +144,11 @@ def _sentence_score(view: MessageView, sentence: Span) -> float:
     for label, weight in _LABEL_WEIGHTS.items():
         if billing and label in _COUNT_LABELS:
             continue
-        score += weight * len(view.analysis.spans_in(sentence, label))
+        for span in view.analysis.spans_in(sentence, label):
+            if label == "IMPACT_CANNOT" and not _people_subject(span, sentence):
+                score += _LABEL_WEIGHTS["IMPACT_WEAK"]  # "the agent can't reach X": a symptom
+            else:
+                score += weight
     scopes = view.analysis.spans_in(sentence, "IMPACT_SCOPE")
     if scopes and not billing:
         quantifiers = {span[0].lower_ for span in scopes}
