@@ -61,7 +61,7 @@ class ModelSettings:
     char_max_features: int = 150_000
     word_max_features: int = 100_000
     solver: str = "newton-cg"  # several times faster than lbfgs on these sparse features
-    calibration: str = "sigmoid"  # "sigmoid", "temperature" or "none"
+    calibration: str = "temperature"  # "temperature", "sigmoid" or "none"
     calibration_folds: int = 5
 
 

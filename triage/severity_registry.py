@@ -350,11 +350,16 @@ def load_or_train_default(
     default but the corpus or scikit-learn version has changed since it was trained.
     """
     policy = DecisionPolicy.from_config(costs, abstain_below)
+    return SeverityClassifier(load_or_train_active(model_dir).model, policy)
+
+
+def load_or_train_active(model_dir: Path) -> StoredModel:
+    """The active stored model, training (and activating) the default first if needed."""
     stored = _usable_active(model_dir)
     if stored is None:
         log.info("training the default severity model from the bundled corpus")
         stored = train_default(model_dir)
-    return SeverityClassifier(stored.model, policy)
+    return stored
 
 
 def _usable_active(model_dir: Path) -> StoredModel | None:
