@@ -54,8 +54,12 @@ class CustomerNotices:
         author: str | None = None,
         purpose: str = "notice",
         dedupe_key: str | None = None,
+        anchor: Message | None = None,
     ) -> Message | None:
         """Queue a reply to the customer; None when rate limiting held an automatic one back.
+
+        `anchor` is the customer email being answered, when the caller has it at hand (saves a
+        lookup); otherwise the conversation's latest inbound email is used.
 
         `dedupe_key` names the cause (e.g. the engineer's Slack message) for callers that check
         `reply_already_queued` first, so a replayed cause is not answered twice.
@@ -65,7 +69,8 @@ class CustomerNotices:
                 session, ticket, conversation, text, author, purpose, dedupe_key
             )
         return await self._reply_email(
-            session, ticket, conversation, text, to_address, cc, automatic, author, purpose, dedupe_key
+            session, ticket, conversation, text, to_address, cc, automatic, author, purpose,
+            dedupe_key, anchor,
         )
 
     async def reply_already_queued(self, session: AsyncSession, dedupe_key: str) -> bool:
@@ -84,9 +89,11 @@ class CustomerNotices:
         author: str | None,
         purpose: str,
         dedupe_key: str | None = None,
+        anchor: Message | None = None,
     ) -> Message | None:
         assert conversation.id is not None
-        anchor = await _latest_customer_email(session, conversation.id)
+        if anchor is None:
+            anchor = await _latest_customer_email(session, conversation.id)
         recipient = (to_address or (ticket.requester if ticket else None) or (anchor.author if anchor else None))
         if recipient is None:
             log.warning("no recipient for a reply in conversation %s", conversation.id)

@@ -41,7 +41,7 @@ class IntakeWorker:
         store: Store,
         *,
         worker_id: str | None = None,
-        batch: int = 64,
+        batch: int = 32,
         poll_interval: float = 1.0,
         lease: timedelta = timedelta(minutes=5),
     ) -> None:
@@ -105,7 +105,9 @@ class IntakeWorker:
 
     async def _handle(self, processor: InboxProcessor, items: list[InboxItem]) -> None:
         try:
-            prepared = processor.prepare(items)
+            # Parsing and inference are CPU work: off the loop, so the SMTP and HTTP edges keep
+            # answering while a batch is triaged.
+            prepared = await asyncio.to_thread(processor.prepare, items)
             async with self._store.transaction() as session:
                 for item, extra in zip(items, prepared, strict=True):
                     await processor.process(session, item, extra)
@@ -118,7 +120,7 @@ class IntakeWorker:
             log.warning("batch of %d failed (%s); retrying one by one", len(items), exc)
         for item in items:
             try:
-                prepared_one = processor.prepare([item])
+                prepared_one = await asyncio.to_thread(processor.prepare, [item])
                 async with self._store.transaction() as session:
                     await processor.process(session, item, prepared_one[0])
                     await self._store.finish_inbox(session, item.id or 0)

@@ -145,7 +145,13 @@ class TicketDesk:
             display_name=self.sla.display_name(ticket),
         )
         await self.notices.reply(
-            session, ticket=ticket, conversation=conversation, text=text, cc=cc, purpose="acknowledgement"
+            session,
+            ticket=ticket,
+            conversation=conversation,
+            text=text,
+            cc=cc,
+            purpose="acknowledgement",
+            anchor=message if message.channel == "email" else None,
         )
         if ticket.completeness and not missing:
             ticket.completion_announced = True
@@ -234,9 +240,13 @@ class TicketDesk:
 
     async def engineer_replied(self, session: AsyncSession, ticket: Ticket, *, at: datetime, actor: str) -> None:
         assert ticket.id is not None
+        was_met = "first_response" in (ticket.sla_state or {}).get("met", {})
         changes = self.sla.on_first_response(ticket, at=at)
-        if changes:
-            record_audit(session, ticket.id, "first_response_met", actor, changes[0], changes[1])
+        now_met = "first_response" in (ticket.sla_state or {}).get("met", {})
+        # Meeting the target usually leaves the deadline columns as they were: audit the meeting.
+        if changes or (now_met and not was_met):
+            old, new = changes if changes else (None, {"first_response_met_at": at.isoformat()})
+            record_audit(session, ticket.id, "first_response_met", actor, old, new)
 
     # -- decisions -----------------------------------------------------------------------------
 
