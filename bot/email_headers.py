@@ -11,6 +11,7 @@ from __future__ import annotations
 import binascii
 import re
 from dataclasses import dataclass
+from email.message import Message
 
 from bot.email_charsets import (
     DecodedText,
@@ -173,3 +174,21 @@ def first_message_id(raw: str | None) -> str | None:
     """The single id of a Message-ID or In-Reply-To header, or None when there is none."""
     ids = parse_message_ids(raw, limit=1)
     return ids[0] if ids else None
+
+
+def header_map(message: Message) -> dict[str, list[str]]:
+    """Raw header values by lower-cased name, in order (never raises)."""
+    headers: dict[str, list[str]] = {}
+    try:
+        items = list(message.raw_items())
+    except Exception:  # noqa: BLE001 - a damaged header list still leaves us the body
+        return headers
+    for name, value in items:
+        headers.setdefault(str(name).strip().lower(), []).append(str(value))
+    return headers
+
+
+def first_header(headers: dict[str, list[str]], name: str) -> str | None:
+    """The first raw value of header `name` (lower-case) in a `header_map`, or None."""
+    values = headers.get(name)
+    return values[0] if values else None

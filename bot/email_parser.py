@@ -20,11 +20,24 @@ from email.message import EmailMessage, Message
 from email.parser import BytesHeaderParser
 from email.utils import parsedate_to_datetime
 
+from bot.attached_messages import (
+    AttachedMessage,
+    original_in_attachment,
+    read_attached_messages,
+    text_with_attached,
+)
 from bot.attachment_names import sanitize_filename, unique_filenames
 from bot.auto_reply_detection import detect_auto_reply
 from bot.email_addresses import MailAddress, parse_mailbox, parse_mailbox_list
 from bot.email_charsets import decode_bytes, storable_text
-from bot.email_headers import decode_header, first_message_id, parse_message_ids, restore_8bit
+from bot.email_headers import (
+    decode_header,
+    first_header,
+    first_message_id,
+    header_map,
+    parse_message_ids,
+    restore_8bit,
+)
 from bot.email_subjects import find_ticket_tag, has_forward_prefix, strip_subject_prefixes
 from bot.forward_parser import unwrap_forward
 from bot.header_repair import repair_header_block
@@ -39,7 +52,6 @@ from bot.reply_trimmer import trim_reply
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MAX_PROBLEMS = 50
-_MAX_NESTED_FORWARDS = 5
 _SHORT_COVER_NOTE = 1000
 
 
@@ -160,12 +172,12 @@ def parse_email(
         problems.append(repaired.problem)
     message, content = _parse_structure(repaired.raw, problems)
     problems.extend(content.problems)
-    headers = _header_map(message)
+    headers = header_map(message)
     hint = content.charset_hint
 
     sender = _sender(headers, hint, problems)
     header_subject = _decoded(headers, "subject", hint, problems)
-    message_id = first_message_id(_first(headers, "message-id"))
+    message_id = first_message_id(first_header(headers, "message-id"))
     if message_id is None and raw.strip():
         problems.append("missing or empty Message-ID")
     verdict = detect_auto_reply(
@@ -176,8 +188,8 @@ def parse_email(
     )
 
     main_text = content.text()
-    attached = _attached_messages(content.attachments)
-    full_text = _full_text(main_text, attached)
+    attached = read_attached_messages(content.attachments)
+    full_text = text_with_attached(main_text, attached)
 
     is_staff = _is_staff(sender.address, staff_domains, staff_addresses)
     staff_known = bool(staff_domains or staff_addresses)
@@ -217,8 +229,8 @@ def parse_email(
         forwarded=forwarded,
         forwarded_by=storable_text(sender.address) if takes_original else None,
         message_id=message_id,
-        in_reply_to=first_message_id(_first(headers, "in-reply-to")),
-        references=parse_message_ids(_first(headers, "references")),
+        in_reply_to=first_message_id(first_header(headers, "in-reply-to")),
+        references=parse_message_ids(first_header(headers, "references")),
         ticket_tag=find_ticket_tag(header_subject),
         is_auto_reply=verdict.is_auto,
         auto_reply_reason=verdict.reason,
@@ -257,33 +269,17 @@ def _parse_structure(raw: bytes, problems: list[str]) -> tuple[Message, MimeCont
     return message, MimeContent.from_plain_text(text)
 
 
-def _header_map(message: Message) -> dict[str, list[str]]:
-    headers: dict[str, list[str]] = {}
-    try:
-        items = list(message.raw_items())
-    except Exception:  # noqa: BLE001 - a damaged header list still leaves us the body
-        return headers
-    for name, value in items:
-        headers.setdefault(str(name).strip().lower(), []).append(str(value))
-    return headers
-
-
-def _first(headers: dict[str, list[str]], name: str) -> str | None:
-    values = headers.get(name)
-    return values[0] if values else None
-
-
 def _decoded(
     headers: dict[str, list[str]], name: str, hint: str | None, problems: list[str]
 ) -> str:
-    decoded = decode_header(_first(headers, name), hint)
+    decoded = decode_header(first_header(headers, name), hint)
     problems.extend(decoded.problems)
     return " ".join(decoded.text.split())
 
 
 def _sender(headers: dict[str, list[str]], hint: str | None, problems: list[str]) -> MailAddress:
     for name in ("from", "sender", "reply-to", "return-path"):
-        value = _first(headers, name)
+        value = first_header(headers, name)
         if value is None or not value.strip():
             continue
         if name != "from":
@@ -308,14 +304,14 @@ def _addresses(headers: dict[str, list[str]], name: str, hint: str | None) -> tu
 
 
 def _reply_to(headers: dict[str, list[str]], hint: str | None) -> str | None:
-    value = _first(headers, "reply-to")
+    value = first_header(headers, "reply-to")
     if not value:
         return None
     return storable_text(parse_mailbox(restore_8bit(value, hint).text).address) or None
 
 
 def _date(headers: dict[str, list[str]], problems: list[str]) -> datetime | None:
-    value = _first(headers, "date")
+    value = first_header(headers, "date")
     if not value or not value.strip():
         return None
     try:
@@ -325,58 +321,10 @@ def _date(headers: dict[str, list[str]], problems: list[str]) -> datetime | None
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class _AttachedMessage:
-    """A message/rfc822 part with what we read from it."""
-
-    message: EmailMessage
-    content: MimeContent
-    sender: MailAddress
-    subject: str
-    date: str
-
-
-def _attached_messages(attachments: list[RawAttachment]) -> list[_AttachedMessage]:
-    found: list[_AttachedMessage] = []
-    for attachment in attachments:
-        if attachment.message is not None:
-            found.append(_read_attached(attachment.message, depth=1))
-    return found
-
-
-def _read_attached(message: EmailMessage, *, depth: int) -> _AttachedMessage:
-    content = collect_content(message, embedded_depth=depth)
-    headers = _header_map(message)
-    hint = content.charset_hint
-    sender = parse_mailbox(restore_8bit(_first(headers, "from") or "", hint).text)
-    subject = " ".join(decode_header(_first(headers, "subject"), hint).text.split())
-    date = " ".join((_first(headers, "date") or "").split())
-    return _AttachedMessage(message, content, sender, subject, date)
-
-
-def _full_text(main_text: str, attached: list[_AttachedMessage]) -> str:
-    """The body followed by each attached message, the way mail clients display them."""
-    pieces = [main_text] if main_text.strip() else []
-    for item in attached:
-        text = item.content.text()
-        heading = "\n".join(
-            line
-            for line in (
-                "---------- Attached message ----------",
-                f"From: {item.sender.name} <{item.sender.address}>".replace(" <>", ""),
-                f"Date: {item.date}" if item.date else "",
-                f"Subject: {item.subject}",
-            )
-            if line
-        )
-        pieces.append(f"{heading}\n\n{text}".strip())
-    return "\n\n".join(pieces)
-
-
 def _find_original(
     main_text: str,
     subject: str,
-    attached: list[_AttachedMessage],
+    attached: list[AttachedMessage],
     *,
     sender_is_staff: bool,
 ) -> _Original | None:
@@ -395,32 +343,11 @@ def _find_original(
         return None
     if len(attached) > 1 and not has_forward_prefix(subject):
         return None
-    return _original_in_attachment(attached[0], comment=cover_note, depth=1)
-
-
-def _original_in_attachment(item: _AttachedMessage, *, comment: str, depth: int) -> _Original:
-    """Descend through forwards of forwards to the innermost original message."""
-    text = item.content.text()
-    if depth < _MAX_NESTED_FORWARDS and has_forward_prefix(item.subject):
-        inline = unwrap_forward(text, item.subject)
-        if inline is not None and inline.from_address:
-            info = ForwardInfo(
-                inline.from_address,
-                inline.from_name,
-                inline.subject,
-                inline.date,
-                comment,
-                source="attachment",
-            )
-            return _Original(info, inline.content)
-        nested = [a for a in item.content.attachments if a.message is not None]
-        if nested and nested[0].message is not None:
-            inner = _read_attached(nested[0].message, depth=depth + 1)
-            return _original_in_attachment(inner, comment=comment, depth=depth + 1)
+    found = original_in_attachment(attached[0])
     info = ForwardInfo(
-        item.sender.address, item.sender.name, item.subject, item.date, comment, "attachment"
+        found.from_address, found.from_name, found.subject, found.date, cover_note, "attachment"
     )
-    return _Original(info, text)
+    return _Original(info, found.content)
 
 
 def _body(main_text: str, original: _Original | None, takes_original: bool) -> str:
@@ -470,7 +397,7 @@ def _fallback_name(attachment: RawAttachment) -> str:
     ):
         subject = ""
         if attachment.message is not None:
-            subject = decode_header(_first(_header_map(attachment.message), "subject")).text
+            subject = decode_header(first_header(header_map(attachment.message), "subject")).text
         return sanitize_filename(f"{subject[:80]}.eml" if subject else "", fallback="message.eml")
     if attachment.content_type == "message/delivery-status":
         return "delivery-status.txt"
