@@ -75,7 +75,7 @@ def _split_top_level(text: str, separator: str) -> list[str]:
                 in_quote = False
         elif ch == "=" and text.startswith("=?", i):
             # Skip an encoded-word whole: its text may contain the separator (`B=FCrling,=20A`).
-            end = text.find("?=", i + 2)
+            end = text.find("?=", i + 2, i + 200)  # encoded-words are short (RFC 2047: 75)
             question_marks = text.count("?", i + 2, end) if end != -1 else 0
             if end != -1 and question_marks >= 2:
                 i = end + 2

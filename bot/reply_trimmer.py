@@ -186,12 +186,13 @@ def _join_wrapped_intros(lines: list[str], kinds: list[str]) -> None:
 
 def _history_start(lines: list[str], kinds: list[str]) -> int | None:
     n = len(kinds)
+    runs_to_end = _quotes_run_to_end(kinds)
     for i, kind in enumerate(kinds):
         if kind == _MARKER:
             return _include_wrapped_start(lines, kinds, i)
         if kind == _HEADER and _starts_header_block(lines, kinds, i):
             return _include_separator_above(kinds, i)
-        if kind == _QUOTE and _quotes_run_to_end(kinds, i):
+        if kind == _QUOTE and runs_to_end[i]:
             return _include_intro_above(lines, kinds, i)
         if kind == _DECORATION and i + 1 < n:
             nxt = _next_non_blank(kinds, i + 1)
@@ -239,14 +240,21 @@ def _include_separator_above(kinds: list[str], start: int) -> int:
     return start
 
 
-def _quotes_run_to_end(kinds: list[str], start: int) -> bool:
-    """Quoted lines, then only blanks, quotes, decoration and a final signature block."""
-    for kind in kinds[start:]:
+def _quotes_run_to_end(kinds: list[str]) -> list[bool]:
+    """For each line: do only quotes, blanks, decoration and a final signature follow it?
+
+    Computed in one backward pass; asking line by line was quadratic on long quotes.
+    """
+    result = [False] * len(kinds)
+    clean_to_end = True
+    for i in range(len(kinds) - 1, -1, -1):
+        kind = kinds[i]
         if kind == _SIG_DELIMITER:
-            return True
-        if kind not in (_QUOTE, _BLANK, _MOBILE, _DECORATION):
-            return False
-    return True
+            clean_to_end = True  # everything below a "-- " is signature
+        elif kind not in (_QUOTE, _BLANK, _MOBILE, _DECORATION):
+            clean_to_end = False
+        result[i] = clean_to_end
+    return result
 
 
 def _include_intro_above(lines: list[str], kinds: list[str], start: int) -> int:
