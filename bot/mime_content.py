@@ -89,11 +89,14 @@ class RawAttachment:
 class _TextPart:
     plain: str | None = None
     html: str | None = None
+    _converted: str | None = None
 
     def text(self) -> str:
         if self.plain is not None:
             return self.plain
-        return html_to_text(self.html or "")
+        if self._converted is None:  # HTML is converted once, and only when read
+            self._converted = html_to_text(self.html or "")
+        return self._converted
 
 
 @dataclass(slots=True)
