@@ -24,11 +24,11 @@ from dataclasses import dataclass
 from bot.email_addresses import parse_mailbox
 from bot.email_subjects import has_forward_prefix, has_reply_prefix, strip_subject_prefixes
 from bot.quote_markers import (
-    FORWARD_HINT,
     header_field,
     is_forward_separator,
     is_original_separator,
     is_underscore_separator,
+    may_hold_forwarded_block,
     quote_depth,
     strip_quote_prefix,
 )
@@ -64,7 +64,7 @@ class InlineForward:
 
 def find_forwarded_block(text: str) -> ForwardedBlock | None:
     """The first forwarded/quoted header block in `text`, whatever kind introduces it."""
-    if not text or FORWARD_HINT.search(text[:_MAX_HINT_CHARS]) is None:
+    if not text or not may_hold_forwarded_block(text[:_MAX_HINT_CHARS]):
         return None
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for index, line in enumerate(lines[:MAX_SCAN_LINES]):

@@ -102,11 +102,27 @@ _FROM_NAMES = "|".join(
     sorted((re.escape(n) for n, c in _HEADER_NAMES.items() if c == "from"), key=len, reverse=True)
 )
 # Cheap whole-text pre-check: can any line of this text start a forwarded or quoted block?
-FORWARD_HINT = re.compile(
-    rf"^[ \t>*]{{0,12}}(?:{_FROM_NAMES})[ \t*]{{0,3}}[:：]"
-    rf"|{_FORWARD_WORDS}|{_FORWARD_INTRO_WORDS}|{_ORIGINAL_WORDS}|^[ \t>]{{0,12}}_{{10,}}",
-    re.IGNORECASE | re.MULTILINE,
+# Literal keywords (found with `in`, which is C-fast) plus one line-anchored header pattern; a
+# single alternation regex over every position was 75 ms on a 160 KB body.
+_SEPARATOR_KEYWORDS = (
+    "forward", "weitergeleitet", "transf", "réexp", "reexp", "reenviad", "inoltrat",
+    "doorgestuurd", "vidarebefordrat", "videresendt", "encaminhada", "przekazana", "пересыла",
+    "転送", "转发", "전달", "original", "ursprüngliche", "origine", "oorspronkelijk",
+    "oprindelig", "opprinnelig", "alkuperäinen", "původní", "oryginalna", "исходное",
+    "__________",
+)  # fmt: skip
+_HEADER_HINT = re.compile(
+    rf"^[ \t>*]{{0,12}}(?:{_FROM_NAMES})[ \t*]{{0,3}}[:：]", re.IGNORECASE | re.MULTILINE
 )
+
+
+def may_hold_forwarded_block(text: str) -> bool:
+    """False when no line of `text` can start a forwarded/quoted block (fast rejection)."""
+    lowered = text.lower()
+    if any(keyword in lowered for keyword in _SEPARATOR_KEYWORDS):
+        return True
+    return _HEADER_HINT.search(text) is not None
+
 
 _QUOTE_PREFIX = re.compile(r"^(?:[ \t]{0,3}>)+[ \t]?")
 
@@ -154,4 +170,7 @@ def is_underscore_separator(line: str) -> bool:
 
 def is_reply_intro(line: str) -> bool:
     text = marker_text(line)
-    return 0 < len(text) <= MAX_MARKER_LINE and REPLY_INTRO.match(text) is not None
+    # Every intro ends in a colon (or Zoho's dashes); testing that first skips prose cheaply.
+    if not text or len(text) > MAX_MARKER_LINE or not text.endswith((":", "：", "-")):
+        return False
+    return REPLY_INTRO.match(text) is not None
