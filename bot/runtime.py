@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -69,7 +70,8 @@ class IntakeRuntime:
         self.intake_worker = IntakeWorker(self.store, worker_id=self.settings.worker_id)
         self.outbox_worker = OutboxWorker(self.store, worker_id=self.settings.worker_id)
         self.intake_worker.after_commit.append(self.outbox_worker.wake)
-        self.inbox = InboxWriter(self.store, on_stored=self.intake_worker.wake)
+        self.on_inbox_stored: list[Callable[[], None]] = [self.intake_worker.wake]
+        self.inbox = InboxWriter(self.store, on_stored=self._inbox_stored)
         email = EmailIntake(desk=self.desk, attachments_dir=self.settings.attachments_dir)
         self.intake_worker.register("email", EmailInboxProcessor(email))
         self.outbox_worker.register(EMAIL_KIND, self._send_email)
@@ -108,26 +110,42 @@ class IntakeRuntime:
     async def _send_email(self, row: OutboxItem) -> dict[str, object]:
         return await send_via_relay(OutboundEmail.from_payload(row.payload), self.relay)
 
+    def _inbox_stored(self) -> None:
+        for listener in self.on_inbox_stored:
+            listener()
+
     async def _is_ready(self) -> bool:
         return self._ready
 
-    async def start(self, *, warm_up: bool = True, run_workers: bool = True) -> None:
-        """Start everything; tests pass run_workers=False and drive the workers step by step."""
+    async def start(
+        self, *, warm_up: bool = True, run_workers: bool = True, listen: bool = True
+    ) -> None:
+        """Start the parts this process runs.
+
+        `listen`: the SMTP and HTTP edges (and the inbox writer behind them).
+        `run_workers`: the intake and outbox workers and the SLA scheduler as background tasks;
+        tests pass False and drive the same workers step by step.
+        `intake serve` runs the edges here and the workers in child processes (`intake worker`),
+        so triage never competes with acknowledging mail for the same interpreter.
+        """
         await self.store.upgrade()
         if warm_up:
-            # Train/load the model and spaCy before accepting mail, off the event loop.
+            # Train/load the model and spaCy before triaging, off the event loop.
             await asyncio.to_thread(self.engine.warm_up)
-        self.inbox.start()
-        self._smtp_server = await start_smtp_server(
-            IntakeSmtpHandler(inbox=self.inbox, support_addresses=self.config.support_addresses),
-            host=self.settings.smtp_host,
-            port=self.settings.smtp_port,
-            max_message_bytes=self.config.email.max_message_bytes,
-        )
-        self.ports.smtp = self._smtp_server.sockets[0].getsockname()[1]
-        self._http_runner, self.ports.http = await start_http_server(
-            self.http_app, host=self.settings.http_host, port=self.settings.http_port
-        )
+        if self.slack is not None:
+            self.slack.bind_loop(asyncio.get_running_loop())
+        if listen:
+            self.inbox.start()
+            self._smtp_server = await start_smtp_server(
+                IntakeSmtpHandler(inbox=self.inbox, support_addresses=self.config.support_addresses),
+                host=self.settings.smtp_host,
+                port=self.settings.smtp_port,
+                max_message_bytes=self.config.email.max_message_bytes,
+            )
+            self.ports.smtp = self._smtp_server.sockets[0].getsockname()[1]
+            self._http_runner, self.ports.http = await start_http_server(
+                self.http_app, host=self.settings.http_host, port=self.settings.http_port
+            )
         if run_workers:
             self._tasks = [
                 asyncio.create_task(self.intake_worker.run(), name="intake-worker"),
@@ -135,15 +153,20 @@ class IntakeRuntime:
                 asyncio.create_task(self.sla_scheduler.run(), name="sla-scheduler"),
             ]
         self._ready = True
-        log.info(
-            "intake ready: SMTP on %s:%d, HTTP on %s:%d, database %s, Slack %s",
-            self.settings.smtp_host,
-            self.ports.smtp,
-            self.settings.http_host,
-            self.ports.http,
-            self.store.engines.url.render_as_string(hide_password=True),
-            "enabled" if self.slack_enabled else "disabled",
-        )
+        if listen:
+            log.info(
+                "intake ready: SMTP on %s:%d, HTTP on %s:%d, database %s, Slack %s",
+                self.settings.smtp_host,
+                self.ports.smtp,
+                self.settings.http_host,
+                self.ports.http,
+                self.store.engines.url.render_as_string(hide_password=True),
+                "enabled" if self.slack_enabled else "disabled",
+            )
+
+    def mark_ready(self, ready: bool) -> None:
+        """`/healthz` answers 200 only while this is set (serve waits for its workers)."""
+        self._ready = ready
 
     async def stop(self) -> None:
         """Stop accepting, let in-flight work finish, then close the store."""
