@@ -8,11 +8,12 @@ notice, and (via the desk's hook) card update.
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from concurrent.futures import Future
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.slack_directory import awaited
 from bot.slack_outbox import EPHEMERAL_KIND
 from bot.slack_payloads import InteractivePayload, SeverityAction
 from bot.ticket_desk import TicketDesk, TicketNotFound
@@ -48,7 +49,7 @@ class SeverityDecisions:
         self,
         session: AsyncSession,
         payload: InteractivePayload,
-        group_members: asyncio.Future[frozenset[str]] | None,
+        group_members: Future[frozenset[str]] | None,
     ) -> None:
         for action in payload.actions:
             if action.action_id not in (CONFIRM_ACTION, SET_ACTION):
@@ -87,15 +88,13 @@ class SeverityDecisions:
         ticket = await ticket_by_card(session, action.channel_id, action.message_ts)
         return ticket.id if ticket else None
 
-    async def _may_decide(
-        self, user_id: str, group_members: asyncio.Future[frozenset[str]] | None
-    ) -> bool:
+    async def _may_decide(self, user_id: str, group_members: Future[frozenset[str]] | None) -> bool:
         if user_id in self._config.slack.engineers:
             return True
         if group_members is None:
             return False
         # A failed look-up raises: the click is retried rather than wrongly refused.
-        return user_id in await group_members
+        return user_id in await awaited(group_members)
 
     @staticmethod
     def _level(action: SeverityAction) -> Severity | None:

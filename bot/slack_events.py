@@ -41,12 +41,10 @@ EVENT_KIND = "event"
 INTERACTIVE_KIND = "interactive"
 
 
-def build_bolt_app(
-    *, token: str, signing_secret: str, client: AsyncWebClient, inbox: InboxWriter
-) -> AsyncApp:
+def build_bolt_app(*, signing_secret: str, client: AsyncWebClient, inbox: InboxWriter) -> AsyncApp:
     """The Bolt app for interactive requests: every listener stores, then acknowledges."""
+    # The client carries the bot token (Bolt takes it from there) and the API base URL.
     app = AsyncApp(
-        token=token,
         signing_secret=signing_secret,
         client=client,
         process_before_response=True,

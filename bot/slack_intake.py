@@ -16,9 +16,9 @@ A message is stored once per (channel, ts) however often Slack delivers it, and 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -28,7 +28,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import AppConfig, CustomerOrg
 from bot.slack_decisions import SeverityDecisions
-from bot.slack_directory import SlackDirectory, SlackLookupFailed, SlackUser
+from bot.slack_directory import SlackDirectory, SlackLookupFailed, SlackUser, awaited
 from bot.slack_events import INTERACTIVE_KIND
 from bot.slack_outbox import FILE_DOWNLOAD_KIND
 from bot.slack_payloads import (
@@ -92,9 +92,9 @@ class PreparedSlackItem:
     interactive: InteractivePayload | None = None
     route: Route = Route.NOWHERE
     assessment: Assessment | None = None
-    author: asyncio.Future[SlackUser] | None = None
-    files: tuple[asyncio.Future[SlackFile] | SlackFile, ...] = field(default_factory=tuple)
-    group_members: asyncio.Future[frozenset[str]] | None = None
+    author: Future[SlackUser] | None = None
+    files: tuple[Future[SlackFile] | SlackFile, ...] = field(default_factory=tuple)
+    group_members: Future[frozenset[str]] | None = None
 
 
 def subject_of(text: str) -> str:
@@ -284,7 +284,7 @@ class SlackInboxProcessor:
             return org
         if prepared.author is None:
             return None
-        user = await prepared.author  # a failed look-up retries the item, never refuses it
+        user = await awaited(prepared.author)  # a failure retries the item, never refuses it
         org = self._org_for_team(user.team_id)
         if org is not None or user.email_domain is None:
             return org
@@ -548,19 +548,19 @@ def _internal_note(text: str) -> str | None:
     return rest.lstrip(":- \t\n")
 
 
-async def _optional(future: asyncio.Future[Any] | None) -> Any:
+async def _optional(future: Future[Any] | None) -> Any:
     """A look-up whose failure only costs a nicety (a display name)."""
     if future is None:
         return None
     try:
-        return await future
+        return await awaited(future)
     except SlackLookupFailed as exc:
         log.warning("Slack look-up failed, continuing without it: %s", exc)
         return None
 
 
 async def _resolved_files(
-    prepared_files: Sequence[asyncio.Future[SlackFile] | SlackFile],
+    prepared_files: Sequence[Future[SlackFile] | SlackFile],
 ) -> list[SlackFile]:
     """Files with full metadata; a failed files.info retries the whole item later."""
-    return [f if isinstance(f, SlackFile) else await f for f in prepared_files]
+    return [f if isinstance(f, SlackFile) else await awaited(f) for f in prepared_files]

@@ -4,6 +4,7 @@ and the triage-card hooks, all sharing one Web API client.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -28,11 +29,16 @@ from bot.triage_card_feed import TriageCardFeed
 @dataclass
 class SlackIntegration:
     client: AsyncWebClient
+    directory: SlackDirectory
     bolt_app: AsyncApp
     endpoint: SlackEventsEndpoint
     processor: SlackInboxProcessor
     outbox: SlackOutbox
     feed: TriageCardFeed
+
+    def bind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Look-ups started from the intake worker's prepare thread run on this loop."""
+        self.directory.bind(loop)
 
 
 def install_slack(
@@ -53,12 +59,13 @@ def install_slack(
         # Without it no request can be verified, and unverified requests must not be stored.
         raise ConfigError("SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set")
     client = build_web_client(token=token, base_url=settings.slack_api_url)
-    bolt_app = build_bolt_app(token=token, signing_secret=secret, client=client, inbox=inbox)
+    bolt_app = build_bolt_app(signing_secret=secret, client=client, inbox=inbox)
     endpoint = SlackEventsEndpoint(signing_secret=secret, inbox=inbox, bolt_app=bolt_app)
     endpoint.install(http_app)
+    directory = SlackDirectory(client)
     processor = SlackInboxProcessor(
         desk=desk,
-        directory=SlackDirectory(client),
+        directory=directory,
         decisions=SeverityDecisions(desk=desk),
         download_files=settings.slack_download_files,
         max_file_bytes=settings.slack_max_file_bytes,
@@ -74,4 +81,4 @@ def install_slack(
     outbox.register(outbox_worker)
     feed = TriageCardFeed(store=desk.store, config=desk.config)
     feed.install(desk)
-    return SlackIntegration(client, bolt_app, endpoint, processor, outbox, feed)
+    return SlackIntegration(client, directory, bolt_app, endpoint, processor, outbox, feed)

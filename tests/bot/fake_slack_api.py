@@ -105,7 +105,11 @@ class FakeSlackApi:
     def add_user(
         self, user_id: str, *, name: str, email: str | None = None, team_id: str = VENDOR_TEAM
     ) -> None:
-        profile: dict[str, Any] = {"real_name": name, "display_name": name.split()[0], "team": team_id}
+        profile: dict[str, Any] = {
+            "real_name": name,
+            "display_name": name.split()[0],
+            "team": team_id,
+        }
         if email:
             profile["email"] = email
         self.users[user_id] = {
@@ -120,7 +124,13 @@ class FakeSlackApi:
         }
 
     def add_file(
-        self, file_id: str, *, name: str, mimetype: str, content: bytes, served_as: str | None = None
+        self,
+        file_id: str,
+        *,
+        name: str,
+        mimetype: str,
+        content: bytes,
+        served_as: str | None = None,
     ) -> dict[str, Any]:
         """A file as files.info describes it; its url_private serves `content`."""
         url = f"http://127.0.0.1:{self.port}/files-pri/{VENDOR_TEAM}-{file_id}/{name}"
@@ -184,7 +194,9 @@ class FakeSlackApi:
         queued = self._failures.get(method)
         if queued:
             failure = queued.popleft()
-            headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+            headers = (
+                {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+            )
             return web.json_response(
                 {"ok": False, "error": failure.error}, status=failure.status, headers=headers
             )
@@ -247,7 +259,12 @@ class FakeSlackApi:
                     "channel": channel,
                     "ts": ts,
                     "text": posted.text,
-                    "message": {"type": "message", "user": BOT_USER, "bot_id": BOT_ID, "text": posted.text},
+                    "message": {
+                        "type": "message",
+                        "user": BOT_USER,
+                        "bot_id": BOT_ID,
+                        "text": posted.text,
+                    },
                 }
         return {"ok": False, "error": "message_not_found"}
 
@@ -271,7 +288,12 @@ class FakeSlackApi:
         is_im = channel.startswith("D")
         return {
             "ok": True,
-            "channel": {"id": channel, "name": channel.lower(), "is_channel": not is_im, "is_im": is_im},
+            "channel": {
+                "id": channel,
+                "name": channel.lower(),
+                "is_channel": not is_im,
+                "is_im": is_im,
+            },
         }
 
     def _usergroups_users_list(self, args: dict[str, Any]) -> dict[str, Any]:

@@ -38,7 +38,9 @@ def _rich_text(text: str) -> list[dict[str, Any]]:
         {
             "type": "rich_text",
             "block_id": uuid.uuid4().hex[:5],
-            "elements": [{"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}],
+            "elements": [
+                {"type": "rich_text_section", "elements": [{"type": "text", "text": text}]}
+            ],
         }
     ]
 
@@ -76,7 +78,9 @@ def file_share(
     text: str, files: list[dict[str, Any]], *, channel: str = "C0ACME", thread_ts: str | None = None
 ) -> dict[str, Any]:
     event = user_message(text, channel=channel, thread_ts=thread_ts)
-    event.update({"subtype": "file_share", "files": files, "upload": False, "display_as_bot": False})
+    event.update(
+        {"subtype": "file_share", "files": files, "upload": False, "display_as_bot": False}
+    )
     return event
 
 
@@ -89,7 +93,9 @@ def message_changed(original: dict[str, Any], new_text: str) -> dict[str, Any]:
         "blocks": _rich_text(new_text),
         "edited": {"user": original["user"], "ts": edited_ts},
     }
-    previous = {k: v for k, v in original.items() if k not in ("channel", "event_ts", "channel_type")}
+    previous = {
+        k: v for k, v in original.items() if k not in ("channel", "event_ts", "channel_type")
+    }
     return {
         "type": "message",
         "subtype": "message_changed",
@@ -185,11 +191,18 @@ def block_actions(
         option = next(o for o in action["options"] if o["value"] == selected)
         clicked.update({"selected_option": option, "placeholder": action["placeholder"]})
         state["values"] = {
-            action["block_id"]: {action["action_id"]: {"type": "static_select", "selected_option": option}}
+            action["block_id"]: {
+                action["action_id"]: {"type": "static_select", "selected_option": option}
+            }
         }
     return {
         "type": "block_actions",
-        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": VENDOR_TEAM},
+        "user": {
+            "id": user,
+            "username": user.lower(),
+            "name": user.lower(),
+            "team_id": VENDOR_TEAM,
+        },
         "api_app_id": APP_ID,
         "token": "verification-token-unused",
         "container": {
@@ -241,10 +254,14 @@ class SignedSender:
         headers = {
             "Content-Type": content_type,
             "X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": signature or verifier.generate_signature(timestamp=stamp, body=body),
+            "X-Slack-Signature": signature
+            or verifier.generate_signature(timestamp=stamp, body=body),
             **(extra_headers or {}),
         }
-        async with aiohttp.ClientSession() as session, session.post(self.url, data=body, headers=headers) as r:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(self.url, data=body, headers=headers) as r,
+        ):
             return SlackResponse(r.status, await r.text(), dict(r.headers))
 
     async def event(
@@ -252,7 +269,9 @@ class SignedSender:
     ) -> SlackResponse:
         return await self.envelope(envelope(event, event_id=event_id), retry_num=retry_num)
 
-    async def envelope(self, body: dict[str, Any], *, retry_num: int | None = None) -> SlackResponse:
+    async def envelope(
+        self, body: dict[str, Any], *, retry_num: int | None = None
+    ) -> SlackResponse:
         headers = (
             {"X-Slack-Retry-Num": str(retry_num), "X-Slack-Retry-Reason": "http_timeout"}
             if retry_num

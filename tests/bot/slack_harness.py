@@ -85,7 +85,9 @@ class SlackHarness:
     async def audit(self, ticket_id: int) -> list[AuditEvent]:
         async with self.runtime.store.reading() as session:
             result = await session.exec(
-                select(AuditEvent).where(AuditEvent.ticket_id == ticket_id).order_by(col(AuditEvent.id))
+                select(AuditEvent)
+                .where(AuditEvent.ticket_id == ticket_id)
+                .order_by(col(AuditEvent.id))
             )
             return list(result.all())
 

@@ -20,7 +20,9 @@ from tests.bot.slack_harness import SlackHarness
 OUTAGE = "Since 09:10 nobody can log in to the production console: 502 Bad Gateway after SSO."
 
 
-async def test_a_bad_signature_is_refused_with_401_and_nothing_is_stored(slack: SlackHarness) -> None:
+async def test_a_bad_signature_is_refused_with_401_and_nothing_is_stored(
+    slack: SlackHarness,
+) -> None:
     body = json.dumps(envelope(user_message(OUTAGE))).encode()
     response = await slack.sender.post(
         body, content_type="application/json", signature="v0=" + "0" * 64
@@ -30,10 +32,14 @@ async def test_a_bad_signature_is_refused_with_401_and_nothing_is_stored(slack: 
     assert await slack.inbox() == []
 
 
-async def test_a_stale_timestamp_is_refused_even_with_a_valid_signature(slack: SlackHarness) -> None:
+async def test_a_stale_timestamp_is_refused_even_with_a_valid_signature(
+    slack: SlackHarness,
+) -> None:
     body = json.dumps(envelope(user_message(OUTAGE))).encode()
     ten_minutes_ago = int(time.time()) - 600
-    response = await slack.sender.post(body, content_type="application/json", timestamp=ten_minutes_ago)
+    response = await slack.sender.post(
+        body, content_type="application/json", timestamp=ten_minutes_ago
+    )
 
     assert response.status == 401
     assert await slack.inbox() == []
@@ -48,7 +54,11 @@ async def test_a_request_signed_with_another_secret_is_refused(slack: SlackHarne
 
 
 async def test_url_verification_is_answered_with_the_challenge(slack: SlackHarness) -> None:
-    challenge = {"token": "x", "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P", "type": "url_verification"}
+    challenge = {
+        "token": "x",
+        "challenge": "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P",
+        "type": "url_verification",
+    }
     response = await slack.sender.envelope(challenge)
 
     assert response.status == 200
@@ -56,22 +66,32 @@ async def test_url_verification_is_answered_with_the_challenge(slack: SlackHarne
     assert await slack.inbox() == []
 
 
-async def test_an_event_is_stored_before_the_200_and_processed_from_the_store(slack: SlackHarness) -> None:
+async def test_an_event_is_stored_before_the_200_and_processed_from_the_store(
+    slack: SlackHarness,
+) -> None:
     response = await slack.sender.event(user_message(OUTAGE), event_id="Ev0STORED1")
 
     assert response.status == 200
     [stored] = await slack.inbox()
-    assert (stored.source, stored.dedupe_key, stored.status) == ("slack", "event:Ev0STORED1", "pending")
+    assert (stored.source, stored.dedupe_key, stored.status) == (
+        "slack",
+        "event:Ev0STORED1",
+        "pending",
+    )
     assert await slack.tickets() == []  # nothing happened inside the request
 
     await slack.settle()
     assert len(await slack.tickets()) == 1
 
 
-async def test_slack_retries_of_the_same_event_are_stored_and_processed_once(slack: SlackHarness) -> None:
+async def test_slack_retries_of_the_same_event_are_stored_and_processed_once(
+    slack: SlackHarness,
+) -> None:
     event = user_message(OUTAGE)
     first = await slack.sender.event(event, event_id="Ev0RETRY1")
-    retries = [await slack.sender.event(event, event_id="Ev0RETRY1", retry_num=n) for n in (1, 2, 3)]
+    retries = [
+        await slack.sender.event(event, event_id="Ev0RETRY1", retry_num=n) for n in (1, 2, 3)
+    ]
     await slack.settle()
 
     assert [r.status for r in (first, *retries)] == [200, 200, 200, 200]
@@ -81,7 +101,9 @@ async def test_slack_retries_of_the_same_event_are_stored_and_processed_once(sla
     assert len(acknowledgements) == 1
 
 
-async def test_the_same_message_under_a_new_event_id_is_not_stored_twice(slack: SlackHarness) -> None:
+async def test_the_same_message_under_a_new_event_id_is_not_stored_twice(
+    slack: SlackHarness,
+) -> None:
     event = user_message(OUTAGE)
     await slack.deliver(event, event_id="Ev0REPLAY1")
     await slack.settle()
