@@ -22,6 +22,19 @@ _WORD_PREFIX = "words__"
 _CUE_PREFIX = "cues__"
 # Cue features that describe the text's shape, not its content: no use as evidence.
 _NOT_EVIDENCE = frozenset({"cue:length", "cue:question_marks"})
+# Greetings and function words can carry weight statistically ("hi" is commoner in calm
+# low tickets) but explain nothing to an engineer; terms made only of these are skipped.
+_UNINFORMATIVE = frozenset(
+    {
+        "hi", "hello", "hey", "dear", "thanks", "thank", "you", "regards", "best", "kind",
+        "cheers", "please", "pls", "team", "support", "we", "our", "us", "i", "my", "me", "the",
+        "a", "an", "and", "or", "to", "of", "in", "on", "for", "is", "are", "was", "were", "it",
+        "its", "this", "that", "with", "at", "be", "been", "have", "has", "had", "can", "could",
+        "would", "will", "any", "just", "so", "as", "if", "from", "by", "there", "here", "all",
+        "im", "ive", "hope", "well", "good", "morning", "afternoon", "guys", "folks", "everyone",
+        "sincerely",
+    }
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +89,8 @@ def top_evidence(
 def _evidence(name: str, weight: float, cues: CueReport) -> Evidence | None:
     if name.startswith(_WORD_PREFIX):
         term = name.removeprefix(_WORD_PREFIX)
+        if all(word in _UNINFORMATIVE or word.isdigit() for word in term.split()):
+            return None
         return Evidence(text=term, kind="term", label=term, weight=weight)
     if name.startswith(_CUE_PREFIX):
         feature = name.removeprefix(_CUE_PREFIX)

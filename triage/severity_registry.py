@@ -130,8 +130,9 @@ def library_versions() -> dict[str, str]:
 # --- training data --------------------------------------------------------------------------
 
 
-def read_corpus(directory: Path = BUNDLED_CORPUS_DIR) -> list[SeverityExample]:
+def read_corpus(directory: Path | None = None) -> list[SeverityExample]:
     """The bundled, team-written corpus: every `messages_*.jsonl` in name order."""
+    directory = directory or BUNDLED_CORPUS_DIR
     files = sorted(directory.glob("messages_*.jsonl"))
     if not files:
         raise ModelRegistryError(f"no corpus files (messages_*.jsonl) in {directory}")

@@ -1,0 +1,77 @@
+"""The pipeline on a tiny fixed dataset: it learns, it is deterministic, it is calibrated."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from triage.levels import SEVERITY_ORDER, Severity
+from triage.severity import SeverityClassifier
+from triage.severity_model import SeverityExample, TrainedModel, train
+from triage.ticket_text import CustomerMessage, TicketText
+
+
+def ticket(text: str, subject: str | None = None) -> TicketText:
+    return TicketText(subject=subject, messages=(CustomerMessage(text=text),))
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Production is down for every customer, nobody can log in, no workaround.", "critical"),
+        ("How do I change the logo on our invoices?", "low"),
+        ("The staging server is down after the upgrade, production is fine.", "medium"),
+    ],
+)
+def test_the_tiny_model_gets_clear_cases_right(
+    tiny_severity_classifier: SeverityClassifier, text: str, level: str
+) -> None:
+    assert tiny_severity_classifier.classify(ticket(text)).severity == Severity(level)
+
+
+def test_probabilities_cover_the_four_levels_and_sum_to_one(
+    tiny_severity_classifier: SeverityClassifier,
+) -> None:
+    verdict = tiny_severity_classifier.classify(ticket("Exports are slow today."))
+    assert list(verdict.probabilities) == [str(level) for level in SEVERITY_ORDER]
+    assert sum(verdict.probabilities.values()) == pytest.approx(1.0)
+    assert verdict.confidence == pytest.approx(verdict.probabilities[str(verdict.severity)])
+
+
+def test_training_is_deterministic(severity_base_examples: list[SeverityExample]) -> None:
+    texts = ["prod down for all users", "typo in the footer", "sandbox broken"]
+    first = train(severity_base_examples, seed=0).predict_proba(texts)
+    second = train(severity_base_examples, seed=0).predict_proba(texts)
+    assert np.array_equal(first, second)
+
+
+def test_the_summary_records_counts_hash_and_fingerprints(
+    tiny_severity_model: TrainedModel, severity_base_examples: list[SeverityExample]
+) -> None:
+    summary = tiny_severity_model.summary
+    assert summary.n_examples == len(severity_base_examples)
+    assert summary.label_counts == {"critical": 12, "high": 12, "medium": 12, "low": 12}
+    assert len(summary.data_sha256) == 64
+    assert len(summary.fingerprints) == len(severity_base_examples)
+
+
+def test_features_combine_words_characters_and_cues(tiny_severity_model: TrainedModel) -> None:
+    names = [str(n) for n in tiny_severity_model.feature_names()]
+    assert any(n.startswith("words__") for n in names)
+    assert any(n.startswith("chars__") for n in names)
+    assert "cues__cue:production_impact" in names
+
+
+def test_batched_and_single_classification_agree(
+    tiny_severity_classifier: SeverityClassifier,
+) -> None:
+    tickets = [ticket("All stores cannot take payments"), ticket("Where are the docs?", "Docs")]
+    batched = tiny_severity_classifier.classify_many(tickets)
+    single = [tiny_severity_classifier.classify(t) for t in tickets]
+    assert batched == single
+
+
+def test_training_needs_two_levels() -> None:
+    rows = [SeverityExample(None, f"message {i}", Severity.LOW) for i in range(10)]
+    with pytest.raises(ValueError):
+        train(rows)
