@@ -329,7 +329,7 @@ def _find_original(
     sender_is_staff: bool,
 ) -> _Original | None:
     """The forwarded original: an inline forward block, else a forwarded .eml part."""
-    inline = unwrap_forward(main_text, subject)
+    inline = unwrap_forward(main_text, subject, trust_retitled=sender_is_staff)
     if inline is not None:
         info = ForwardInfo(
             inline.from_address, inline.from_name, inline.subject, inline.date, inline.comment

@@ -8,10 +8,12 @@ rule), Apple Mail ("Begin forwarded message:") or Thunderbird ("-------- Forward
 down to the innermost original.
 
 "-----Original Message-----" and bare header blocks also introduce quoted REPLIES, so such a
-block only counts as a forward when the separator says so ("Forwarded message"), the subject
-it travels under carries a forward prefix (Fwd:, FW:, WG:, TR:, I:, RV:…), or that subject is
-not a reply (no Re:/AW:) and differs from the quoted message's own subject: nobody answers
-"[GitHub API] Update notice" under a brand-new title, but people forward it that way.
+block only counts as a forward when the separator says so ("Forwarded message") or the subject
+it travels under carries a forward prefix (Fwd:, FW:, WG:, TR:, I:, RV:…). For staff senders
+a third case is accepted: a subject that is not a reply (no Re:/AW:) and differs from the
+quoted message's own subject, i.e. a forward whose "FW:" was retyped into a new title. For
+anyone else that pattern is as likely a reply under a changed subject, and naming the quoted
+sender as requester would be the worse mistake.
 
 Only the first `MAX_SCAN_LINES` lines are searched: forward markers sit near the top, and a
 bounded scan keeps huge bodies cheap.
@@ -90,13 +92,17 @@ def find_forwarded_block(text: str) -> ForwardedBlock | None:
     return None
 
 
-def unwrap_forward(text: str, subject: str | None) -> InlineForward | None:
+def unwrap_forward(
+    text: str, subject: str | None, *, trust_retitled: bool = False
+) -> InlineForward | None:
     """The innermost original message when `text` (sent under `subject`) is a forward.
 
-    Returns None for replies that merely quote history.
+    Returns None for replies that merely quote history. `trust_retitled` also accepts an
+    ambiguous block under a new, non-reply subject (see the module notes); the parser sets it
+    for staff senders only, whose mail to the bot is forwarding by definition.
     """
     block = find_forwarded_block(text)
-    if block is None or not _is_forward(block, subject):
+    if block is None or not _is_forward(block, subject, trust_retitled=trust_retitled):
         return None
     comment = block.comment
     depth = 1
@@ -122,9 +128,11 @@ def unwrap_forward(text: str, subject: str | None) -> InlineForward | None:
     )
 
 
-def _is_forward(block: ForwardedBlock, subject: str | None) -> bool:
+def _is_forward(block: ForwardedBlock, subject: str | None, *, trust_retitled: bool) -> bool:
     if block.explicit_forward or has_forward_prefix(subject):
         return True
+    if not trust_retitled:
+        return False
     quoted_subject = block.headers.get("subject")
     if not subject or not quoted_subject or has_reply_prefix(subject):
         return False

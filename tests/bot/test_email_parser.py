@@ -262,6 +262,27 @@ def test_quoted_outlook_reply_is_history_not_a_forward() -> None:
     assert "Please restart the worker." in parsed.full_text
 
 
+_RETITLED = (
+    "Please take this one.\n\n-----Original Message-----\n"
+    "From: Carl Customer <carl@customer.test>\nSent: Monday, March 3, 2025 10:00 AM\n"
+    "To: Sam Staff\nSubject: Export broken\n\n" + _CUSTOMER_TEXT + "\n"
+)
+
+
+def test_staff_forward_retitled_without_fw_prefix_is_still_a_forward() -> None:
+    raw = raw_mail(_RETITLED, sender="Sam Staff <sam@example.com>", subject="Customer escalation")
+    parsed = parse_email(raw, **STAFF)
+    assert parsed.requester_address == "carl@customer.test"
+    assert parsed.body == _CUSTOMER_TEXT
+
+
+def test_customer_mail_retitled_over_a_quoted_message_is_a_reply_not_a_forward() -> None:
+    parsed = parse_email(raw_mail(_RETITLED, subject="Customer escalation"), **STAFF)
+    assert parsed.forwarded is None
+    assert parsed.requester_address == "ann@customer.test"
+    assert parsed.body == "Please take this one."
+
+
 # --- replies ----------------------------------------------------------------------------------
 
 
