@@ -7,6 +7,7 @@ every message in the intake worker; building them costs ~100 ms, matching costs 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -46,23 +47,21 @@ def _first_token_words(pattern: list[dict[str, Any]]) -> list[str] | None:
 def split_for_speed(
     patterns: list[list[dict[str, Any]]],
 ) -> tuple[list[list[dict[str, Any]]], list[str]]:
-    """Rewrite token patterns into forms spaCy matches in C rather than in Python.
+    """Move one-token word-list patterns to the PhraseMatcher.
 
     A `{"LOWER": {"IN": [...]}}` predicate is a Python call on every token of every message;
-    a plain `{"LOWER": "word"}` is a C comparison and a one-token word list is a PhraseMatcher
-    hash lookup. Returns (token patterns, single words for the PhraseMatcher). Matches are
-    identical to the original patterns.
+    a one-token word list is a PhraseMatcher hash lookup instead. (Expanding the first token
+    of longer patterns into one pattern per word was measured slower: more patterns to step.)
+    Returns (token patterns, single words for the PhraseMatcher); matches are identical.
     """
     token_patterns: list[list[dict[str, Any]]] = []
     single_words: list[str] = []
     for pattern in patterns:
         words = _first_token_words(pattern)
-        if words is None:
-            token_patterns.append(pattern)
-        elif len(pattern) == 1:
+        if words is not None and len(pattern) == 1:
             single_words.extend(words)
         else:
-            token_patterns.extend([{"LOWER": word}, *pattern[1:]] for word in words)
+            token_patterns.append(pattern)
     return token_patterns, single_words
 
 
@@ -134,11 +133,42 @@ class AnalysedText:
         return sorted(found, key=lambda span: (span.start, -span.end))
 
 
+# Blanked-out logs and quoted history leave long whitespace runs; spaCy's tokenizer runs its
+# affix regexes over every whitespace token, which is quadratic-ish on a 100 KB paste.
+_LONG_WHITESPACE = re.compile(r"\s{40,}")
+
+
+def _make_doc(nlp: Language, text: str) -> Doc:
+    """Tokenise `text` but hand long whitespace runs to the Doc as single space tokens.
+
+    The Doc's text (and so every character offset) is exactly `text`.
+    """
+    pieces: list[Doc] = []
+    position = 0
+    for match in _LONG_WHITESPACE.finditer(text):
+        if match.start() > position:
+            pieces.append(nlp.make_doc(text[position : match.start()]))
+        pieces.append(Doc(nlp.vocab, words=[match.group(0)], spaces=[False]))
+        position = match.end()
+    if position < len(text):
+        pieces.append(nlp.make_doc(text[position:]))
+    if len(pieces) == 1:
+        return pieces[0]
+    return Doc.from_docs(pieces, ensure_whitespace=False) if pieces else nlp.make_doc("")
+
+
+def _without_trailing_space(sentence: Span) -> Span:
+    end = sentence.end
+    while end > sentence.start and sentence.doc[end - 1].is_space:
+        end -= 1
+    return sentence.doc[sentence.start : end]
+
+
 def analyse(text: str) -> AnalysedText:
     """Run the pipeline and both matchers over `text` (already masked: offsets preserved)."""
     components = completeness_nlp()
-    doc = components.nlp(text)
-    all_sentences = list(doc.sents)
+    doc = components.nlp(_make_doc(components.nlp, text))
+    all_sentences = [_without_trailing_space(sentence) for sentence in doc.sents]
     sentence_start_of_token = [0] * len(doc)
     for sentence in all_sentences:
         for index in range(sentence.start, sentence.end):
@@ -155,6 +185,6 @@ def analyse(text: str) -> AnalysedText:
     return AnalysedText(
         doc=doc,
         matches=dict(matches),
-        sentences=tuple(sentence for sentence in all_sentences if sentence.text.strip()),
+        sentences=tuple(sentence for sentence in all_sentences if len(sentence)),
         _by_sentence=dict(by_sentence),
     )

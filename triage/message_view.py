@@ -37,6 +37,17 @@ class MessageView:
     def sentences(self) -> tuple[Span, ...]:
         return self.analysis.sentences
 
+    def prose_lines(self) -> list[tuple[int, str]]:
+        """(offset, text) of every non-blank prose line: regexes run per line, so a long
+        pasted log (blanked to spaces) costs nothing and no match spans two lines."""
+        found: list[tuple[int, str]] = []
+        offset = 0
+        for line in self.prose_text.split("\n"):
+            if line.strip():
+                found.append((offset, line))
+            offset += len(line) + 1
+        return found
+
 
 def _blank_lines(text: str, lines: list[TextLine], kinds: set[LineKind]) -> str:
     chars = list(text)

@@ -32,61 +32,60 @@ class TextLine:
 
 
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-_LOG_SHAPES: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(pattern)
-    for pattern in (
-        # timestamps at the start of a line: ISO, syslog, logcat, [hh:mm:ss], kernel uptime
-        r"^\W{0,3}\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}",
-        rf"^{_MONTH} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}",
-        r"^\d{2}-\d{2} \d{2}:\d{2}:\d{2}",
-        r"^\[?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\]? ",
-        r"^\[\s*\d+\.\d+\]",
-        r"^#\d+ (?:\d+\.\d+ |\[)",  # docker buildkit
-        # severity tokens as a line prefix
-        r"^\[?(?:ERROR|ERR|WARN|WARNING|INFO|DEBUG|FATAL|TRACE|PANIC|SEVERE)\]?[: ]",
-        r"^[\w.-]+: (?:ERROR|FATAL|WARN(?:ING)?|error|fatal)\b",  # "bload: ERROR 2204: …"
-        r"^(?i:(?:[\w.-]+ )?(?:error|fatal)(?: \d+)?): (?![\"'“])",  # "config error: …"
-        r"\b[VDIWEF]/[\w.]+\(\s*\d+\):",  # Android logcat
-        r"\blevel=\w+",
-        # daemon[pid]: and dmesg-like prefixes
-        r"^[\w./-]+\[\d+\]:",
-        # stack traces: Java/.NET, Python, Go, PHP, JS
-        r"^\s*at [\w$.<>/\\`]+[.(:]",
-        r'^\s*File "[^"]+", line \d+',
-        r"^Traceback \(most recent call last\)",
-        r"^goroutine \d+ \[",
-        r"^\s*#\d+ (?:/|\{main\}|\w+\\)",
-        r"^(?:Stack ?trace|Caused by|Exception in thread)\b",
-        r"^\s*thrown in ",
-        r"^[a-z][\w]*(?:\.[\w$]+)+(?:Exception|Error)\b",
-        r"^(?:Uncaught|Unhandled)\b.*(?:Error|Exception)",
-        r"^[A-Z]\w*(?:Exception|Error): ",
-        r"^PHP (?:Fatal|Warning|Notice|Parse)",
-        r"^panic: ",
-        # shell traces and package managers
-        r"^\+ \w",
-        r"^npm (?:ERR|WARN)!",
-        # HTTP console output
-        r"^(?:GET|POST|PUT|PATCH|DELETE|HEAD) https?://\S+ .*\b[1-5]\d\d\b",
-        r"\bHTTP/\d(?:\.\d)? [1-5]\d\d\b",
-        # query plans
-        r"\(cost=\d",
-        r"^\s*->\s+\w.*\b(?:Scan|Loop|Join|Sort|Aggregate)\b",
-        r"^\s*(?:Filter|Index Cond|Hash Cond|Sort Key): \(",
-        # raw mail headers
-        r"^(?:Received|Authentication-Results|DKIM-Signature|Return-Path|Message-ID|"
-        r"ARC-[\w-]+|X-[\w-]+|Content-Type|Delivered-To): ",
-        r"^Subject: =\?",
-        r"\b(?:dkim|spf|dmarc)=(?:pass|fail|none|softfail|neutral|temperror|permerror)\b",
-        # terraform plan output
-        r"^\s*[~+-] (?:resource|data|module)\b",
-        r"^\s*[~+-] \w+\s*=\s*\S+ -> ",
-        # Windows event records
-        r"^(?:Faulting (?:application|module) name|Exception code|Fault offset|"
-        r"Faulting process id|Event ID): ",
-        r"^Exception: 0x[0-9A-Fa-f]+",
-    )
+_LOG_SHAPE_SOURCES: tuple[str, ...] = (
+    # timestamps at the start of a line: ISO, syslog, logcat, [hh:mm:ss], kernel uptime
+    r"^\W{0,3}\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}",
+    rf"^{_MONTH} +\d{{1,2}} \d{{2}}:\d{{2}}:\d{{2}}",
+    r"^\d{2}-\d{2} \d{2}:\d{2}:\d{2}",
+    r"^\[?\d{2}:\d{2}:\d{2}(?:[.,]\d+)?\]? ",
+    r"^\[\s*\d+\.\d+\]",
+    r"^#\d+ (?:\d+\.\d+ |\[)",  # docker buildkit
+    # severity tokens as a line prefix
+    r"^\[?(?:ERROR|ERR|WARN|WARNING|INFO|DEBUG|FATAL|TRACE|PANIC|SEVERE)\]?[: ]",
+    r"^[\w.-]+: (?:ERROR|FATAL|WARN(?:ING)?|error|fatal)\b",  # "bload: ERROR 2204: …"
+    r"^(?i:(?:[\w.-]+ )?(?:error|fatal)(?: \d+)?): (?![\"'“])",  # "config error: …"
+    r"\b[VDIWEF]/[\w.]+\(\s*\d+\):",  # Android logcat
+    r"\blevel=\w+",
+    # daemon[pid]: and dmesg-like prefixes
+    r"^[\w./-]+\[\d+\]:",
+    # stack traces: Java/.NET, Python, Go, PHP, JS
+    r"^\s*at [\w$.<>/\\`]+[.(:]",
+    r'^\s*File "[^"]+", line \d+',
+    r"^Traceback \(most recent call last\)",
+    r"^goroutine \d+ \[",
+    r"^\s*#\d+ (?:/|\{main\}|\w+\\)",
+    r"^(?:Stack ?trace|Caused by|Exception in thread)\b",
+    r"^\s*thrown in ",
+    r"^[a-z][\w]*(?:\.[\w$]+)+(?:Exception|Error)\b",
+    r"^(?:Uncaught|Unhandled)\b.*(?:Error|Exception)",
+    r"^[A-Z]\w*(?:Exception|Error): ",
+    r"^PHP (?:Fatal|Warning|Notice|Parse)",
+    r"^panic: ",
+    # shell traces and package managers
+    r"^\+ \w",
+    r"^npm (?:ERR|WARN)!",
+    # HTTP console output
+    r"^(?:GET|POST|PUT|PATCH|DELETE|HEAD) https?://\S+ .*\b[1-5]\d\d\b",
+    r"\bHTTP/\d(?:\.\d)? [1-5]\d\d\b",
+    # query plans
+    r"\(cost=\d",
+    r"^\s*->\s+\w.*\b(?:Scan|Loop|Join|Sort|Aggregate)\b",
+    r"^\s*(?:Filter|Index Cond|Hash Cond|Sort Key): \(",
+    # raw mail headers
+    r"^(?:Received|Authentication-Results|DKIM-Signature|Return-Path|Message-ID|"
+    r"ARC-[\w-]+|X-[\w-]+|Content-Type|Delivered-To): ",
+    r"^Subject: =\?",
+    r"\b(?:dkim|spf|dmarc)=(?:pass|fail|none|softfail|neutral|temperror|permerror)\b",
+    # terraform plan output
+    r"^\s*[~+-] (?:resource|data|module)\b",
+    r"^\s*[~+-] \w+\s*=\s*\S+ -> ",
+    # Windows event records
+    r"^(?:Faulting (?:application|module) name|Exception code|Fault offset|"
+    r"Faulting process id|Event ID): ",
+    r"^Exception: 0x[0-9A-Fa-f]+",
 )
+# One alternation: a single regex pass per line instead of one per shape.
+_LOG_SHAPE = re.compile("|".join(f"(?:{source})" for source in _LOG_SHAPE_SOURCES))
 _KEY_VALUE = re.compile(r"\b[\w.]+=[^\s=]+")
 _COLUMN_GAP = re.compile(r" {2,}|\t| ?\| ?")
 _TIMESTAMPED = re.compile(r"^\W{0,3}(?:\d{4}-\d{2}-\d{2}[T ]|\d{2}:\d{2}:\d{2})")
@@ -118,7 +117,7 @@ def has_log_shape(line: str) -> bool:
     stripped = line.strip()
     if not stripped:
         return False
-    if any(pattern.search(stripped) for pattern in _LOG_SHAPES):
+    if _LOG_SHAPE.search(stripped):
         return True
     if len(_KEY_VALUE.findall(stripped)) >= 2 and not _reads_as_sentence(stripped):
         return True

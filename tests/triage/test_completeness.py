@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from triage.completeness import CompletenessReport, FieldFinding, check_completeness
 from triage.levels import COMPLETENESS_FIELDS, DEFAULT_REQUIRED_FIELDS
@@ -438,3 +440,24 @@ class TestWholeMessages:
     def test_exactly_the_supplied_fields_are_present(self, text: str, expected: set[str]) -> None:
         report = check(text)
         assert {field for field, is_present in report.complete.items() if is_present} == expected
+
+
+class TestRobustness:
+    @settings(max_examples=60, deadline=None)
+    @given(
+        st.text(
+            alphabet=st.sampled_from(list("abc XYZ019.:-/>`\"'\n\t→()[]{}=~%#@_")), max_size=300
+        )
+    )
+    def test_any_text_gives_a_report_with_offsets_inside_the_message(self, text: str) -> None:
+        report = check(text)
+        for found in report.findings:
+            if found.start is not None and found.end is not None:
+                assert 0 <= found.start <= found.end <= len(text)
+                assert found.evidence == text[found.start : found.end].strip()[:300]
+
+    def test_a_long_pasted_log_is_handled(self) -> None:
+        lines = [f"2025-03-04 09:{i % 60:02d}:00 INFO worker {i} heartbeat ok" for i in range(3000)]
+        text = "Agent log:\n" + "\n".join(lines) + "\nERROR: worker 7 crashed"
+        report = check(text)
+        assert report.complete["logs"] and not report.complete["occurred_at"]

@@ -78,19 +78,8 @@ def looks_like_error(quoted: str) -> bool:
 
 def detect_error_message(view: MessageView) -> Evidence | None:
     candidates: list[Evidence] = []
-    prose = view.prose_text
-    for match in _QUOTED.finditer(prose):
-        group = next(name for name in ("dq", "cq", "sq", "bq") if match.group(name) is not None)
-        content = match.group(group)
-        if group == "bq" and _looks_like_command(content):
-            continue
-        if looks_like_error(content):
-            candidates.append(Evidence(confidence=0.9, start=match.start(), end=match.end()))
-    for pattern, confidence in ((_HTTP_REASON, 0.9), (_ERROR_CODE, 0.8), (_STATUS_CODE, 0.75)):
-        for match in pattern.finditer(prose):
-            if _NOT_AN_ERROR_CODE.search(match.group(0)):
-                continue
-            candidates.append(Evidence(confidence=confidence, start=match.start(), end=match.end()))
+    for offset, line in view.prose_lines():
+        candidates.extend(_line_candidates(line, offset))
     for span in view.analysis.spans("ERROR_PHRASE"):
         candidates.append(Evidence(confidence=0.7, start=span.start_char, end=span.end_char))
     for line in view.output_lines():
@@ -101,6 +90,23 @@ def detect_error_message(view: MessageView) -> Evidence | None:
             offset = line.start + len(line.text) - len(line.text.lstrip())
             candidates.append(Evidence(confidence=0.8, start=offset, end=line.end))
     return best(candidates)
+
+
+def _line_candidates(line: str, offset: int) -> list[Evidence]:
+    """Quoted errors and error/status codes in one prose line."""
+    found: list[Evidence] = []
+    for match in _QUOTED.finditer(line):
+        group = next(name for name in ("dq", "cq", "sq", "bq") if match.group(name) is not None)
+        content = match.group(group)
+        if group == "bq" and _looks_like_command(content):
+            continue
+        if looks_like_error(content):
+            found.append(Evidence(0.9, offset + match.start(), offset + match.end()))
+    for pattern, confidence in ((_HTTP_REASON, 0.9), (_ERROR_CODE, 0.8), (_STATUS_CODE, 0.75)):
+        for match in pattern.finditer(line):
+            if not _NOT_AN_ERROR_CODE.search(match.group(0)):
+                found.append(Evidence(confidence, offset + match.start(), offset + match.end()))
+    return found
 
 
 def _looks_like_command(content: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from triage.completeness_fields.evidence import Evidence
 from triage.message_view import MessageView
 from triage.version_parser import VersionMention, find_versions
@@ -11,7 +13,12 @@ _MIN_CONFIDENCE = 0.6
 
 def version_mentions(view: MessageView) -> list[VersionMention]:
     """Versions stated in the customer's prose (not in pasted logs or quoted replies)."""
-    return [m for m in find_versions(view.prose_text) if m.confidence >= _MIN_CONFIDENCE]
+    return [
+        replace(mention, start=offset + mention.start, end=offset + mention.end)
+        for offset, line in view.prose_lines()
+        for mention in find_versions(line)
+        if mention.confidence >= _MIN_CONFIDENCE
+    ]
 
 
 def detect_version(view: MessageView) -> Evidence | None:
