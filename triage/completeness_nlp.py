@@ -40,8 +40,9 @@ def _first_token_words(pattern: list[dict[str, Any]]) -> list[str] | None:
     first = pattern[0]
     if set(first) != {"LOWER"} or not isinstance(first["LOWER"], dict):
         return None
-    words = first["LOWER"].get("IN")
-    return list(words) if set(first["LOWER"]) == {"IN"} else None
+    if set(first["LOWER"]) != {"IN"}:
+        return None
+    return [str(word) for word in first["LOWER"]["IN"]]
 
 
 def split_for_speed(
@@ -103,7 +104,7 @@ def completeness_nlp() -> CompletenessNlp:
         if single_words:
             phrase_matcher.add(label, [nlp.make_doc(word) for word in single_words])
     for label, phrases in PHRASE_PATTERNS.items():
-        phrase_matcher.add(label, list(nlp.tokenizer.pipe(phrases)))
+        phrase_matcher.add(label, [nlp.make_doc(phrase) for phrase in phrases])
     return CompletenessNlp(nlp=nlp, matcher=matcher, phrase_matcher=phrase_matcher)
 
 

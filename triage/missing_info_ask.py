@@ -156,7 +156,7 @@ def render_ask(
 
 
 def render_completed_notice(*, channel: Channel, requester_name: str | None, ticket_id: int) -> str:
-    """ "Thanks, we now have everything": sent once, when the last required field arrives."""
+    """The "thanks, we now have everything" notice: sent once, when the last field arrives."""
     if channel == "slack":
         name = f", {_slack_escape(requester_name)}" if requester_name else ""
         return (

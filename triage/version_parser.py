@@ -246,7 +246,7 @@ def find_versions(text: str) -> list[VersionMention]:
 
 
 def _keyword_number_is_version(keyword: str, num: str, after: str) -> bool:
-    """ "build 1187" yes; "the build 3 times" no; "version 10.1.0.5" yes, "build 10.1.0.5" no."""
+    """Keyword-led numbers: "build 1187" yes, "the build 3 times" no, "build 10.1.0.5" no."""
     short_plain_number = "." not in num and "-" not in num and len(num) < 3
     if keyword.endswith(("build", "release", "update", "patch")) and short_plain_number:
         return False

@@ -77,18 +77,19 @@ def looks_like_error(quoted: str) -> bool:
 
 
 def detect_error_message(view: MessageView) -> Evidence | None:
+    """Quoted errors and codes in prose, or the error line of pasted output."""
     candidates: list[Evidence] = []
     for offset, line in view.prose_lines():
         candidates.extend(_line_candidates(line, offset))
     for span in view.analysis.spans("ERROR_PHRASE"):
         candidates.append(Evidence(confidence=0.7, start=span.start_char, end=span.end_char))
-    for line in view.output_lines():
-        stripped = line.text.strip()
+    for output in view.output_lines():
+        stripped = output.text.strip()
         if stripped.startswith(("{", "[{")):
             continue  # a structured record; its "error" keys are data, not an error message
         if _ERROR_WORDS.search(stripped) or _HTTP_REASON.search(stripped):
-            offset = line.start + len(line.text) - len(line.text.lstrip())
-            candidates.append(Evidence(confidence=0.8, start=offset, end=line.end))
+            offset = output.start + len(output.text) - len(output.text.lstrip())
+            candidates.append(Evidence(confidence=0.8, start=offset, end=output.end))
     return best(candidates)
 
 

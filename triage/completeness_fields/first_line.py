@@ -66,6 +66,7 @@ _LOOSE_CHECK_VERBS = frozenset({"tried", "tested", "made", "went", "looked", "ru
 
 
 def detect_first_line_confirmation(view: MessageView) -> Evidence | None:
+    """The most convincing sentence saying the customer ruled out their own side."""
     candidates: list[Evidence] = []
     analysis = view.analysis
     for sentence in view.sentences():
@@ -122,7 +123,7 @@ def _sentence_confidence(
 
 
 def _looked_in_settings(analysis: AnalysedText, sentence: Span) -> float | None:
-    """ "Looked under Settings > Time Off, only X" / "I only see Admin under Settings"."""
+    """Looking through one's own settings: "looked under Settings > Time Off, only X"."""
     for span in analysis.spans_in(sentence, "FLC_SETTINGS_LOOKED"):
         if is_negated(span[0]) and span[0].lower_ not in {"only", "there"}:
             continue
@@ -244,7 +245,7 @@ def _vendor_subject(span: Span, sentence: Span) -> bool:
 
 
 def _own_side_state(span: Span, sentence: Span) -> bool:
-    """ "Our firewall is open", "the key is valid", "disks all report healthy"."""
+    """A stated own-side state: "our firewall is open", "disks all report healthy"."""
     if is_negated(span[-1]):
         return False
     clause = sentence.doc[max(sentence.start, span.start - 8) : span.end]

@@ -111,7 +111,7 @@ _PEOPLE_SUBJECTS = frozenset(
 
 
 def _people_subject(span: Span, sentence: Span) -> bool:
-    """ "our dispatchers can't see routes" states impact; "the agent can't connect" does not."""
+    """People cannot do something ("our dispatchers can't see routes"), not software."""
     if span[0].lower_ in {"nobody", "noone", "no-one", "no"}:
         return True
     window = span.doc[max(sentence.start, span.start - 4) : span.start]
@@ -119,6 +119,7 @@ def _people_subject(span: Span, sentence: Span) -> bool:
 
 
 def detect_impact(view: MessageView) -> Evidence | None:
+    """The sentence with the strongest scope/consequence cues, if any reaches the threshold."""
     candidates: list[Evidence] = []
     for sentence in view.sentences():
         score = _sentence_score(view, sentence)

@@ -46,6 +46,7 @@ def attachment_is_log(attachment: AttachmentInfo) -> bool:
 
 
 def detect_logs(view: MessageView) -> Evidence | None:
+    """A log attachment beats a pasted block, which beats "logs attached" in prose."""
     candidates: list[Evidence] = [
         Evidence(confidence=0.95, attachment=attachment.filename)
         for attachment in view.attachments

@@ -60,6 +60,7 @@ _BASE_CONFIDENCE = {
 
 
 def detect_occurred_at(view: MessageView) -> Evidence | None:
+    """The best time expression that dates the problem (not a deadline or an invoice)."""
     candidates: list[Evidence] = []
     sentences = view.analysis.sentences
     for entity in view.analysis.doc.ents:

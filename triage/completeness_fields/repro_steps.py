@@ -48,6 +48,12 @@ _RESULT_WORDS = re.compile(
     r"doesn't|does not|won't|isn't|not|never|times? out|timed out|wrong|missing|empty|"
     r"instead|twice|duplicate\w*|no \w+|only|cut off|greys? out|disappears?|loops?)\b|→|->"
 )
+_PAST_ACTIONS = word_set(
+    "created selected scheduled clicked opened uploaded ran added set entered imported "
+    "exported submitted configured enabled disabled changed edited deleted installed "
+    "upgraded triggered sent started joined placed assigned applied saved copied pasted "
+    "pushed restored generated chose filtered logged"
+)
 _REQUEST_START = re.compile(r"(?i)^\W*(?:please|pls|kindly|can you|could you|would you|let us)\b")
 _ANY_SUBJECT = re.compile(
     r"(?i)^\W*(?:any|every|each)\s+(?!idea|update|news|help|chance|way|plans)\w+"
@@ -56,6 +62,7 @@ _ANY_SUBJECT = re.compile(
 
 
 def detect_repro_steps(view: MessageView) -> Evidence | None:
+    """Step lists and labels first (most reliable), then one replayable action per sentence."""
     candidates = [*_step_lists(view), *_labelled_steps(view)]
     has_label = bool(view.analysis.spans("REPRO_LABEL"))
     for sentence in view.sentences():
@@ -91,33 +98,28 @@ def _step_lists(view: MessageView) -> list[Evidence]:
 
 
 def _reads_as_steps(items: list[str]) -> bool:
+    """A list is steps unless it is mostly questions and none of its items is an action."""
     if sum(item.rstrip().endswith("?") for item in items) >= len(items) / 2:
-        return False  # a list of questions
-    starts_with_action = 0
-    for item in items:
-        words = re.findall(r"[A-Za-z][\w'-]*", item.lower())
-        if (
-            words
-            and (words[0] in _ACTION_VERBS or words[0] in REPRO_GERUNDS)
-            or _CLICK_PATH.search(item)
-            or _API_CALL.search(item)
-            or "→" in item
-            or "->" in item
-            or (
-                words
-                and words[0] in {"user", "customer", "we", "i"}
-                and any(
-                    word in _ACTION_VERBS or word.rstrip("s") in _ACTION_VERBS
-                    for word in words[1:4]
-                )
-            )
-        ):
-            starts_with_action += 1
-    return starts_with_action >= 1
+        return False
+    return any(_item_is_action(item) for item in items)
+
+
+def _item_is_action(item: str) -> bool:
+    """An item that is an action: "Open Reports", "Settings > Users", "POST /v2/x"."""
+    if _CLICK_PATH.search(item) or _API_CALL.search(item) or "→" in item or "->" in item:
+        return True
+    words = re.findall(r"[A-Za-z][\w'-]*", item.lower())
+    if not words:
+        return False
+    if words[0] in _ACTION_VERBS or words[0] in REPRO_GERUNDS:
+        return True
+    return words[0] in {"user", "customer", "we", "i"} and any(
+        word in _ACTION_VERBS or word.rstrip("s") in _ACTION_VERBS for word in words[1:4]
+    )
 
 
 def _labelled_steps(view: MessageView) -> list[Evidence]:
-    """ "Steps:", "Repro:", "To reproduce:" followed by something to do."""
+    """A label ("Steps:", "Repro:", "To reproduce:") followed by something to do."""
     found: list[Evidence] = []
     blocked = {span.start for span in view.analysis.spans("REPRO_NOT_STEPS")}
     blocked |= {span.start + 1 for span in view.analysis.spans("REPRO_NOT_STEPS")}
@@ -196,10 +198,7 @@ def _count_clause_actions(sentence: Span) -> int:
     count = 0
     clause_start = True
     for token in sentence:
-        if token.is_punct and token.text in {",", ";", ":", "→", ">", "-", "(", "then"}:
-            clause_start = True
-            continue
-        if token.lower_ in {"and", "then"}:
+        if token.text in {",", ";", ":", "→", ">", "-", "("} or token.lower_ in {"and", "then"}:
             clause_start = True
             continue
         if token.is_space:
@@ -210,16 +209,8 @@ def _count_clause_actions(sentence: Span) -> int:
     return count
 
 
-_PAST_ACTIONS = word_set(
-    "created selected scheduled clicked opened uploaded ran added set entered imported "
-    "exported submitted configured enabled disabled changed edited deleted installed "
-    "upgraded triggered sent started joined placed assigned applied saved copied pasted "
-    "pushed restored generated chose filtered logged"
-)
-
-
 def _past_action_sequence(sentence: Span) -> bool:
-    """ "We created the campaign, selected the segment and scheduled it" is a replayable path."""
+    """Several past actions by the customer ("we created X, selected Y and scheduled it")."""
     if not any(token.lower_ in {"we", "i"} for token in sentence[:4]):
         return False
     return sum(token.lower_ in _PAST_ACTIONS for token in sentence) >= 3

@@ -22,6 +22,7 @@ def version_mentions(view: MessageView) -> list[VersionMention]:
 
 
 def detect_version(view: MessageView) -> Evidence | None:
+    """The first confident version mention: usually the customer's "we're on X"."""
     mentions = version_mentions(view)
     if not mentions:
         return None
