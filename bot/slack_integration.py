@@ -1,5 +1,5 @@
-"""Plugs Slack into the serve runtime: the events route, the inbox processor, the outbox kinds
-and the triage-card hooks, all sharing one Web API client.
+"""Plugs Slack into the serve runtime: the events route, the inbox processor and the outbox
+kinds, all sharing one Web API client.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ from bot.slack_events import SLACK_SOURCE, SlackEventsEndpoint, build_bolt_app
 from bot.slack_intake import SlackInboxProcessor
 from bot.slack_outbox import SlackOutbox
 from bot.ticket_desk import TicketDesk
-from bot.triage_card_feed import TriageCardFeed
 
 
 @dataclass
@@ -34,7 +33,6 @@ class SlackIntegration:
     endpoint: SlackEventsEndpoint
     processor: SlackInboxProcessor
     outbox: SlackOutbox
-    feed: TriageCardFeed
 
     def bind_loop(self, loop: asyncio.AbstractEventLoop) -> None:
         """Look-ups started from the intake worker's prepare thread run on this loop."""
@@ -79,6 +77,6 @@ def install_slack(
         max_file_bytes=settings.slack_max_file_bytes,
     )
     outbox.register(outbox_worker)
-    feed = TriageCardFeed(store=desk.store, config=desk.config)
-    feed.install(desk)
-    return SlackIntegration(client, directory, bolt_app, endpoint, processor, outbox, feed)
+    # The triage-card hooks come with the desk itself (`assemble_desk`), so CLI decisions too
+    # update the card.
+    return SlackIntegration(client, directory, bolt_app, endpoint, processor, outbox)

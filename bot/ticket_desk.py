@@ -329,10 +329,16 @@ def _completeness_column(report: object) -> dict[str, object]:
 
 def assemble_desk(store: Store, *, config: AppConfig, model_dir: Path, slack_enabled: bool) -> TicketDesk:
     """The desk with its collaborators, as both `serve` and the CLI use it."""
-    return TicketDesk(
+    desk = TicketDesk(
         store=store,
         config=config,
         engine=TriageEngine(config, model_dir=model_dir),
         notices=CustomerNotices(store=store, config=config, slack_enabled=slack_enabled),
         sla=SlaTracker(config),
     )
+    if slack_enabled:
+        # Cards follow every ticket change, whoever makes it (serve, or `intake tickets confirm`).
+        from bot.triage_card_feed import TriageCardFeed
+
+        TriageCardFeed(store=store, config=config).install(desk)
+    return desk

@@ -9,13 +9,13 @@ Everything is queued in the outbox inside the transaction that made the change.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import AppConfig
 from bot.sla_scheduler import TRIAGE_THREAD_KIND
-from bot.ticket_desk import TicketDesk
 from bot.triage_card import escape_mrkdwn
 from models.store import NewOutboxItem, Store
 from models.tables import (
@@ -27,6 +27,9 @@ from models.tables import (
     Message,
     Ticket,
 )
+
+if TYPE_CHECKING:
+    from bot.ticket_desk import TicketDesk
 
 log = logging.getLogger(__name__)
 
