@@ -19,8 +19,10 @@ _REPLY_HEADER = re.compile(
     r"\b(?:wrote|schrieb|a écrit|schreef|escribió)\s*:[ \t]*$",
     re.MULTILINE,
 )
+# A forwarded block ("---------- Forwarded message ----------") is NOT history: it is
+# content the customer chose to pass on, such as a colleague's report with the logs.
 _ORIGINAL_MESSAGE = re.compile(
-    r"^[ \t]*(?:-{3,}\s*(?:Original Message|Forwarded message|Ursprüngliche Nachricht)\s*-{3,}"
+    r"^[ \t]*(?:-{3,}\s*(?:Original Message|Ursprüngliche Nachricht|Message d'origine)\s*-{3,}"
     r"|_{10,})[ \t]*$",
     re.MULTILINE | re.IGNORECASE,
 )
@@ -32,13 +34,30 @@ _OUTLOOK_HEADER = re.compile(
 _QUOTED_LINE = re.compile(r"^[ \t]*>[^\n]*$", re.MULTILINE)
 
 
+_FORWARD_SEPARATOR = re.compile(
+    r"(?i)(?:-{3,}\s*forwarded message\s*-{3,}|begin forwarded message:)\s*$"
+)
+
+
+def _header_block_start(text: str) -> int | None:
+    """The first From:/Sent: header block that is not the header of a forwarded message."""
+    for match in _OUTLOOK_HEADER.finditer(text):
+        before = text[: match.start()].rstrip()
+        if not _FORWARD_SEPARATOR.search(before[-80:]):
+            return match.start()
+    return None
+
+
 def quoted_history_start(text: str) -> int | None:
     """Offset where the quoted earlier conversation begins, or None when there is none."""
     starts = [
         match.start()
-        for pattern in (_REPLY_HEADER, _ORIGINAL_MESSAGE, _OUTLOOK_HEADER)
+        for pattern in (_REPLY_HEADER, _ORIGINAL_MESSAGE)
         if (match := pattern.search(text)) is not None
     ]
+    header = _header_block_start(text)
+    if header is not None:
+        starts.append(header)
     return min(starts) if starts else None
 
 

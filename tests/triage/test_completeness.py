@@ -461,3 +461,28 @@ class TestRobustness:
         text = "Agent log:\n" + "\n".join(lines) + "\nERROR: worker 7 crashed"
         report = check(text)
         assert report.complete["logs"] and not report.complete["occurred_at"]
+
+
+class TestQuotedHistory:
+    def test_text_after_an_outlook_reply_header_does_not_count(self) -> None:
+        text = (
+            "Still failing.\n\n"
+            "From: Quillstack Support <help@quillstack.test>\n"
+            "Sent: Monday, 3 March 2025 09:14\n"
+            "To: Ana\n"
+            "Subject: RE: sync\n\n"
+            "We are on 4.2.1 internally, which version do you run?"
+        )
+        assert not present(text, "version")
+
+    def test_a_forwarded_colleague_report_still_counts(self) -> None:
+        text = (
+            "See below from our ops team.\n\n"
+            "---------- Forwarded message ---------\n"
+            "From: Ops <ops@customer.test>\n"
+            "Date: Tue, 4 Mar 2025 at 08:30\n"
+            "Subject: logins\n\n"
+            "Quillstack 4.2.1 rejects every login since 08:00 UTC."
+        )
+        report = check(text)
+        assert report.complete["version"] and report.complete["occurred_at"]
