@@ -112,7 +112,8 @@ _PREPOSITION_BEFORE = re.compile(
 )
 # Future rollout targets are not what the customer runs ("we need to roll out 4.2.1").
 _TARGET_BEFORE = re.compile(
-    r"(?i)\b(?:need|needs|want|wants|plan|planning|going|have|would like|'d like|hoping)\s+to\s+"
+    r"(?i)(?:\b(?:need|needs|want|wants|plan|planning|going|have|would like|'d like|hoping|"
+    r"about)\s+to|\bwill|['’]ll|\bshall)\s+"
     r"(?:roll\s*out|deploy|install|upgrade|update|move|migrate|push)\b[^.\n]{0,40}$"
     r"|\bartifact\s+[\w-]*$"
 )

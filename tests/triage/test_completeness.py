@@ -435,6 +435,29 @@ class TestWholeMessages:
                 {"first_line_confirmation", "version", "repro_steps"},
             ),
             ("Thanks, that worked!", set()),
+            ("Is there a limit on how many webhooks we can register?", set()),
+            (
+                "Our payroll run for 2,400 staff is due Thursday and the 'Approve' button just "
+                "spins. Tried Safari and Chrome. Payroll app 11.2.",
+                {"impact", "first_line_confirmation", "version"},
+            ),
+            (
+                "The mobile app shows 'Session expired' right after login on Android 14. "
+                "Happens for all our field engineers (about 85 people) since the update on "
+                "Monday 3 March.",
+                {"error_message", "version", "impact", "occurred_at"},
+            ),
+            ("Please could you reset the 2FA for user k.ito? She lost her phone.", set()),
+            (
+                "The API started returning 429 Too Many Requests at 10:42 UTC even though we "
+                "send ~5 req/s. Our order sync is falling behind.",
+                {"error_message", "occurred_at", "impact"},
+            ),
+            ("We have not yet verified whether our proxy strips the header.", set()),
+            ("hey, reports page is blank for me, colleagues see it fine", {"impact"}),
+            ("Attached is a screenshot of the error.", set()),
+            ("The HAR file from the failing session is attached.", {"logs"}),
+            ("We will roll out agent 5.0 next week, any known issues?", set()),
         ],
     )
     def test_exactly_the_supplied_fields_are_present(self, text: str, expected: set[str]) -> None:
