@@ -14,6 +14,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.config import AppConfig
 from bot.customer_notices import SLACK_POST_KIND
@@ -127,7 +128,7 @@ class SlackOutbox:
             )
         return {"channel": str(response["channel"]), "ts": str(response["ts"])}
 
-    async def _card_view(self, session: Any, ticket: Ticket) -> TriageCardView:
+    async def _card_view(self, session: AsyncSession, ticket: Ticket) -> TriageCardView:
         assert ticket.id is not None
         conversation = await session.get(Conversation, ticket.conversation_id)
         first = (
@@ -174,7 +175,7 @@ class SlackOutbox:
             status=ticket.status,
         )
 
-    async def _ticket(self, session: Any, ticket_id: int) -> Ticket:
+    async def _ticket(self, session: AsyncSession, ticket_id: int) -> Ticket:
         ticket = await session.get(Ticket, ticket_id)
         if ticket is None:
             raise PermanentSendError(f"no ticket #{ticket_id}")
