@@ -12,7 +12,7 @@ included — before it asks for exactly what is missing. Pure logic: no I/O.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from triage.completeness_fields.error_message import detect_error_message
@@ -123,10 +123,16 @@ class CompletenessReport:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CompletenessReport:
-        fields = data["fields"]
+        """Read a stored report; a field missing from older data reads as absent."""
+        fields = data.get("fields", {})
         version = data.get("version")
         return cls(
-            findings=tuple(FieldFinding.from_dict(fields[name]) for name in COMPLETENESS_FIELDS),
+            findings=tuple(
+                FieldFinding.from_dict(fields[name])
+                if name in fields
+                else FieldFinding(field=name, present=False, confidence=ABSENT_CONFIDENCE)
+                for name in COMPLETENESS_FIELDS
+            ),
             version=parse_version(version["raw"]) if version else None,
         )
 
@@ -145,10 +151,9 @@ def check_completeness(
         build_message_view(index, message.text, message.attachments)
         for index, message in enumerate(messages)
     ]
-    findings: list[FieldFinding] = []
-    for field, detect in DETECTORS.items():
-        findings.append(_best_finding(field, views, detect))
-    return CompletenessReport(findings=tuple(findings), version=_reported_version(views))
+    findings = tuple(_best_finding(field, views, detect) for field, detect in DETECTORS.items())
+    report = CompletenessReport(findings=findings)
+    return replace(report, version=_reported_version(report.finding("version"), views))
 
 
 def _best_finding(field: str, views: list[MessageView], detect: Detector) -> FieldFinding:
@@ -177,12 +182,11 @@ def _best_finding(field: str, views: list[MessageView], detect: Detector) -> Fie
     )
 
 
-def _reported_version(views: list[MessageView]) -> ParsedVersion | None:
-    for view in views:
-        found = detect_version(view)
-        if found is None:
-            continue
-        for mention in version_mentions(view):
-            if mention.start == found.start:
-                return mention.version
+def _reported_version(found: FieldFinding, views: list[MessageView]) -> ParsedVersion | None:
+    """The parsed form of the version the report cites as evidence."""
+    if not found.present or found.message_index is None:
+        return None
+    for mention in version_mentions(views[found.message_index]):
+        if mention.start == found.start:
+            return mention.version
     return None

@@ -380,6 +380,22 @@ class TestReport:
         assert data["version"] == {"raw": "4.2.1", "parts": [4, 2, 1]}
         assert CompletenessReport.from_dict(data) == report
 
+    def test_the_parsed_version_is_the_one_cited_as_evidence(self) -> None:
+        report = check_completeness(
+            [
+                CustomerMessage(text="Our relays run Postfix 3.6."),
+                CustomerMessage(text="Quillstack version 4.2.1 is installed."),
+            ]
+        )
+        assert report.finding("version").message_index == 1
+        assert report.version is not None and report.version.parts == (4, 2, 1)
+
+    def test_stored_reports_from_older_data_read_missing_fields_as_absent(self) -> None:
+        data = check("Quillstack 4.2.1").to_dict()
+        del data["fields"]["occurred_at"]
+        restored = CompletenessReport.from_dict(data)
+        assert restored.complete["version"] and not restored.complete["occurred_at"]
+
     def test_empty_conversation_has_nothing(self) -> None:
         report = check_completeness([])
         assert not any(report.complete.values())
