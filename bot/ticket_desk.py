@@ -210,6 +210,7 @@ class TicketDesk:
                         channel=conversation.channel,
                         requester_name=ticket.requester_name,
                         ticket_id=ticket.id,
+                        greeting=True,
                     ),
                     purpose="ask",
                 )
