@@ -199,7 +199,9 @@ class EmailIntake:
         )
         session.add(message)
         conversation.updated_at = now
-        await session.flush()
+        if not parsed.attachments:
+            return message
+        await session.flush()  # the attachments need the message id
         for attachment in parsed.attachments:
             path = self._write_attachment(message.id or 0, attachment.filename, attachment.payload)
             session.add(

@@ -111,7 +111,7 @@ class IntakeWorker:
             async with self._store.transaction() as session:
                 for item, extra in zip(items, prepared, strict=True):
                     await processor.process(session, item, extra)
-                    await self._store.finish_inbox(session, item.id or 0)
+                await self._store.finish_inbox(session, [item.id or 0 for item in items])
             return
         except Exception as exc:
             if len(items) == 1:
@@ -123,7 +123,7 @@ class IntakeWorker:
                 prepared_one = await asyncio.to_thread(processor.prepare, [item])
                 async with self._store.transaction() as session:
                     await processor.process(session, item, prepared_one[0])
-                    await self._store.finish_inbox(session, item.id or 0)
+                    await self._store.finish_inbox(session, [item.id or 0])
             except Exception as exc:
                 await self._failed(item, exc)
 

@@ -137,10 +137,11 @@ class Store:
         extra = [InboxItem.source == source] if source else []
         return await self._claim(InboxItem, worker=worker, limit=limit, lease=lease, extra=extra)
 
-    async def finish_inbox(self, session: AsyncSession, item_id: int) -> None:
+    async def finish_inbox(self, session: AsyncSession, item_ids: Sequence[int]) -> None:
+        """Mark processed rows done, inside the transaction that applied them."""
         await session.execute(
             update(InboxItem)
-            .where(InboxItem.id == item_id)  # type: ignore[arg-type]
+            .where(InboxItem.id.in_(list(item_ids)))  # type: ignore[union-attr]
             .values(status=QueueStatus.DONE, processed_at=utcnow(), locked_until=None)
         )
 
@@ -184,6 +185,11 @@ class Store:
         return row
 
     async def count_rate_limited(self, session: AsyncSession, rate_key: str, since: datetime) -> int:
+        # enqueue() flushes each row it adds, so nothing relevant is pending: skip the autoflush.
+        with session.no_autoflush:
+            return await self._count_rate_limited(session, rate_key, since)
+
+    async def _count_rate_limited(self, session: AsyncSession, rate_key: str, since: datetime) -> int:
         result = await session.execute(
             select(func.count())
             .select_from(OutboxItem)

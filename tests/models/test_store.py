@@ -76,7 +76,7 @@ async def test_finished_inbox_rows_leave_the_queue(store: Store) -> None:
     await store.store_inbound([NewInboxItem("email", "k", b"x")])
     [row] = await store.claim_inbox(worker="a", limit=1, lease=timedelta(seconds=-1))
     async with store.transaction() as session:
-        await store.finish_inbox(session, row.id or 0)
+        await store.finish_inbox(session, [row.id or 0])
 
     assert await store.claim_inbox(worker="a", limit=1, lease=timedelta(minutes=1)) == []
     assert await store.inbox_counts() == {QueueStatus.DONE: 1}
