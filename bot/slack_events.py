@@ -21,14 +21,18 @@ from urllib.parse import parse_qs
 
 from aiohttp import web
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.authorization import AuthorizeResult
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlmodel import select
 
 from bot.inbox_writer import InboxWriter
 from bot.slack_payloads import interactive_dedupe_key
 from bot.triage_card import CONFIRM_ACTION, SET_ACTION
-from models.store import NewInboxItem, StoreUnavailable, raw_dedupe_key
+from models.store import NewInboxItem, Store, StoreUnavailable, raw_dedupe_key
+from models.tables import InboxItem
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +45,25 @@ EVENT_KIND = "event"
 INTERACTIVE_KIND = "interactive"
 
 
-def build_bolt_app(*, signing_secret: str, client: AsyncWebClient, inbox: InboxWriter) -> AsyncApp:
+def build_bolt_app(
+    *, signing_secret: str, token: str, api_url: str, inbox: InboxWriter
+) -> AsyncApp:
     """The Bolt app for interactive requests: every listener stores, then acknowledges."""
-    # The client carries the bot token (Bolt takes it from there) and the API base URL.
+
+    async def authorize(
+        enterprise_id: str | None, team_id: str | None, **_: object
+    ) -> AuthorizeResult:
+        # Single workspace, token known: no auth.test round trip, so storing a click never
+        # depends on the Web API being reachable.
+        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id, bot_token=token)
+
+    # The listeners make no API calls; this client only gives Bolt the right base URL.
     app = AsyncApp(
         signing_secret=signing_secret,
-        client=client,
+        client=AsyncWebClient(base_url=api_url),
+        authorize=authorize,
         process_before_response=True,
+        logger=_bolt_logger(),
     )
 
     async def store_then_ack(ack: AsyncAck, request: AsyncBoltRequest) -> None:
@@ -69,9 +85,26 @@ def build_bolt_app(*, signing_secret: str, client: AsyncWebClient, inbox: InboxW
     return app
 
 
+class _EnvironmentTokenNotice(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN itself and warns that it is unused: true, and by design."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger(f"{__name__}.bolt")
+    if not any(isinstance(f, _EnvironmentTokenNotice) for f in logger.filters):
+        logger.addFilter(_EnvironmentTokenNotice())
+    return logger
+
+
 class SlackEventsEndpoint:
-    def __init__(self, *, signing_secret: str, inbox: InboxWriter, bolt_app: AsyncApp) -> None:
+    def __init__(
+        self, *, signing_secret: str, store: Store, inbox: InboxWriter, bolt_app: AsyncApp
+    ) -> None:
         self._verifier = SignatureVerifier(signing_secret)
+        self._store = store
         self._inbox = inbox
         self._bolt = bolt_app
 
@@ -116,9 +149,14 @@ class SlackEventsEndpoint:
     ) -> web.Response:
         event_id = str(body.get("event_id") or "")
         retry = request.headers.get("X-Slack-Retry-Num")
+        dedupe_key = f"event:{event_id}" if event_id else raw_dedupe_key(raw)
+        if retry and await self._already_stored(dedupe_key):
+            # Slack retries because we were slow; answer from a read that takes no write lock.
+            log.info("Slack event %s delivered again (retry %s); already stored", event_id, retry)
+            return web.Response(status=200)
         item = NewInboxItem(
             source=SLACK_SOURCE,
-            dedupe_key=f"event:{event_id}" if event_id else raw_dedupe_key(raw),
+            dedupe_key=dedupe_key,
             raw=raw,
             envelope={
                 "kind": EVENT_KIND,
@@ -135,6 +173,18 @@ class SlackEventsEndpoint:
         if not is_new:
             log.info("Slack event %s delivered again (retry %s); already stored", event_id, retry)
         return web.Response(status=200)
+
+    async def _already_stored(self, dedupe_key: str) -> bool:
+        try:
+            async with self._store.reading() as session:
+                found = await session.exec(
+                    select(InboxItem.id).where(
+                        InboxItem.source == SLACK_SOURCE, InboxItem.dedupe_key == dedupe_key
+                    )
+                )
+                return found.first() is not None
+        except (OperationalError, DBAPIError, OSError):
+            return False  # the write path below decides, and reports a real outage
 
     async def _interactive_request(self, request: web.Request, raw: bytes) -> web.Response:
         bolt_request = AsyncBoltRequest(

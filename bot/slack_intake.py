@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -67,6 +67,7 @@ from triage.ticket_text import AttachmentInfo, CustomerMessage, TicketText
 log = logging.getLogger(__name__)
 
 NOTE_PREFIX = "!note"
+LOOKUP_WAIT_SECONDS = 10.0
 _SUBJECT_CHARS = 80
 
 UNMATCHED_DM_TEXT = (
@@ -95,6 +96,10 @@ class PreparedSlackItem:
     author: Future[SlackUser] | None = None
     files: tuple[Future[SlackFile] | SlackFile, ...] = field(default_factory=tuple)
     group_members: Future[frozenset[str]] | None = None
+
+    def lookups(self) -> list[Future[Any]]:
+        started: list[Future[Any]] = [f for f in self.files if isinstance(f, Future)]
+        return started + [f for f in (self.author, self.group_members) if f is not None]
 
 
 def subject_of(text: str) -> str:
@@ -148,6 +153,11 @@ class SlackInboxProcessor:
         texts = [ticket_text_of(p.event, p.files) for p in ready if p.event]  # type: ignore[arg-type]
         for p, assessment in zip(ready, self._desk.engine.assess_many(texts), strict=True):
             p.assessment = assessment
+        # This runs in a worker thread: waiting here for the look-ups (which run on the loop)
+        # means the transaction that follows rarely waits on Slack with the write lock held.
+        pending = [f for p in prepared for f in p.lookups() if not f.done()]
+        if pending:
+            wait(pending, timeout=LOOKUP_WAIT_SECONDS)
         return prepared
 
     def _prepare_one(self, item: InboxItem) -> PreparedSlackItem:

@@ -57,8 +57,12 @@ def install_slack(
         # Without it no request can be verified, and unverified requests must not be stored.
         raise ConfigError("SLACK_SIGNING_SECRET is required when SLACK_BOT_TOKEN is set")
     client = build_web_client(token=token, base_url=settings.slack_api_url)
-    bolt_app = build_bolt_app(signing_secret=secret, client=client, inbox=inbox)
-    endpoint = SlackEventsEndpoint(signing_secret=secret, inbox=inbox, bolt_app=bolt_app)
+    bolt_app = build_bolt_app(
+        signing_secret=secret, token=token, api_url=settings.slack_api_url, inbox=inbox
+    )
+    endpoint = SlackEventsEndpoint(
+        signing_secret=secret, store=desk.store, inbox=inbox, bolt_app=bolt_app
+    )
     endpoint.install(http_app)
     directory = SlackDirectory(client)
     processor = SlackInboxProcessor(
