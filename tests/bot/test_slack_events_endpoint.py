@@ -7,8 +7,15 @@ before the 200, however many times it is delivered.
 from __future__ import annotations
 
 import json
+import logging
 import time
 
+import aiohttp
+import pytest
+
+from bot.config import ConfigError, load_config
+from bot.runtime import IntakeRuntime
+from bot.settings import Settings
 from tests.bot.slack_event_factory import (
     bot_post,
     channel_join,
@@ -137,3 +144,26 @@ async def test_messages_in_channels_no_customer_owns_are_ignored(slack: SlackHar
 
     assert await slack.tickets() == []
     assert slack.api.messages == []
+
+
+async def test_a_token_without_its_signing_secret_stops_the_start(settings: Settings) -> None:
+    half = settings.model_copy(update={"slack_bot_token": "xoxb-test-token"})
+
+    with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET"):
+        IntakeRuntime(settings=half, config=load_config(half.config))
+
+
+async def test_without_a_token_slack_is_disabled_in_one_log_line_and_not_served(
+    runtime: IntakeRuntime, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.INFO, logger="bot.runtime"):
+        another = IntakeRuntime(settings=runtime.settings, config=runtime.config)
+    await another.store.close()
+    assert [r.getMessage() for r in caplog.records if "Slack disabled" in r.getMessage()] == [
+        "Slack disabled: SLACK_BOT_TOKEN is not set"
+    ]
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(f"http://127.0.0.1:{runtime.ports.http}/slack/events", data=b"{}") as response,
+    ):
+        assert response.status == 404
