@@ -241,23 +241,24 @@ class SlackInboxProcessor:
                 )
             return  # our own people post in shared channels too; that opens nothing
 
-        if prepared.route == Route.DIRECT_MESSAGE:
-            org = await self._org_for_direct_message(event, prepared)
-        else:
-            org = self._channel_orgs[event.channel]
-
         files = await _resolved_files(prepared.files)
-        if org is None:
-            await self._unmatched_direct_message(
-                session, item, event, conversation, author, files, at
-            )
-            return
         if ticket is not None and conversation is not None:
+            # A reply in the ticket's thread continues it, whoever the thread belongs to.
             await self._store_message(
                 session, item, event, conversation, author, files, Disposition.TICKET
             )
             await self._desk.customer_follow_up(
                 session, ticket=ticket, conversation=conversation, at=at
+            )
+            return
+
+        if prepared.route == Route.DIRECT_MESSAGE:
+            org = await self._org_for_direct_message(event, prepared)
+        else:
+            org = self._channel_orgs[event.channel]
+        if org is None:
+            await self._unmatched_direct_message(
+                session, item, event, conversation, author, files, at
             )
             return
         if conversation is not None:
