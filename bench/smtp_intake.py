@@ -35,7 +35,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 BODY = (
     "Hello team,\n\nsince 09:10 today the reporting dashboards in production time out for all "
-    "analysts with \"504 Gateway Timeout\". We run version 4.2.{n}. We checked our firewall "
+    'analysts with "504 Gateway Timeout". We run version 4.2.{n}. We checked our firewall '
     "and credentials already.\n\nSteps to reproduce:\n1. Open Reports\n2. Pick last month\n"
     "3. Wait: 504 after 60 s\n\n2026-11-20 09:10:02 ERROR upstream timed out\n\nThanks,\nOps\n"
 )
@@ -47,7 +47,8 @@ class Sink:
         return "250 2.0.0 OK"
 async def main():
     loop = asyncio.get_running_loop()
-    server = await loop.create_server(functools.partial(SMTP, Sink(), enable_SMTPUTF8=True), "127.0.0.1", int(sys.argv[1]))
+    factory = functools.partial(SMTP, Sink(), enable_SMTPUTF8=True)
+    server = await loop.create_server(factory, "127.0.0.1", int(sys.argv[1]))
     print("ready", flush=True)
     await asyncio.Event().wait()
 asyncio.run(main())
@@ -95,7 +96,9 @@ async def blast(port: int, batch: list[EmailMessage], k: int) -> tuple[float, li
 def describe(label: str, n: int, wall: float, latencies: list[float]) -> float:
     rate = n / wall
     q = statistics.quantiles(latencies, n=100)
-    print(f"{label:<22} {rate:8.0f} msg/s   p50 {q[49] * 1000:6.2f} ms   p99 {q[98] * 1000:6.2f} ms")
+    print(
+        f"{label:<22} {rate:8.0f} msg/s   p50 {q[49] * 1000:6.2f} ms   p99 {q[98] * 1000:6.2f} ms"
+    )
     return rate
 
 
@@ -111,7 +114,12 @@ def wait_for(predicate, timeout: float, what: str) -> None:  # type: ignore[no-u
 def write_config(path: Path, senders: list[str]) -> None:
     shipped = yaml.safe_load((REPO / "config.yaml").read_text())
     orgs = [
-        {"name": f"Org{i}", "domains": [f"org{i}.test"], "contacts": senders[2 * i : 2 * i + 2], "plan": "kubeark"}
+        {
+            "name": f"Org{i}",
+            "domains": [f"org{i}.test"],
+            "contacts": senders[2 * i : 2 * i + 2],
+            "plan": "kubeark",
+        }
         for i in range(len(senders) // 2)
     ]
     config = {
@@ -142,7 +150,9 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="intake-bench-"))
     bare_port, smtp_port, http_port = free_port(), free_port(), free_port()
 
-    bare = subprocess.Popen([sys.executable, "-c", BARE_SERVER, str(bare_port)], stdout=subprocess.PIPE, text=True)
+    bare = subprocess.Popen(
+        [sys.executable, "-c", BARE_SERVER, str(bare_port)], stdout=subprocess.PIPE, text=True
+    )
     assert bare.stdout is not None and bare.stdout.readline().strip() == "ready"
     serve = None
     try:
@@ -170,7 +180,9 @@ def main() -> None:
 
         def healthy() -> bool:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{http_port}/healthz", timeout=1) as r:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{http_port}/healthz", timeout=1
+                ) as r:
                     return r.status == 200
             except (urllib.error.URLError, OSError):
                 return False
@@ -185,8 +197,14 @@ def main() -> None:
         pipeline = time.perf_counter() - started
         tickets = count(db, "SELECT count(*) FROM tickets")
         inbox = count(db, "SELECT count(*) FROM inbox")
-        print(f"{'pipeline (to tickets)':<22} {args.n / pipeline:8.0f} msg/s   all {args.n} triaged in {pipeline:.1f} s")
-        print(f"{'stored':<22} inbox {inbox}, tickets {tickets} (expected {args.n}): {'OK' if tickets == args.n else 'LOST'}")
+        print(
+            f"{'pipeline (to tickets)':<22} {args.n / pipeline:8.0f} msg/s   "
+            f"all {args.n} triaged in {pipeline:.1f} s"
+        )
+        print(
+            f"{'stored':<22} inbox {inbox}, tickets {tickets} (expected {args.n}): "
+            f"{'OK' if tickets == args.n else 'LOST'}"
+        )
     finally:
         for process in (serve, bare):
             if process is not None:

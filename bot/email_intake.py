@@ -73,7 +73,9 @@ class EmailIntake:
         if message_id:
             existing = await message_by_external_id(session, Channel.EMAIL, [message_id])
             if existing is not None:
-                return EmailOutcome(existing.disposition, None, existing.conversation_id, duplicate=True)
+                return EmailOutcome(
+                    existing.disposition, None, existing.conversation_id, duplicate=True
+                )
 
         envelope_from = str(item.envelope.get("mail_from", "x")).strip()
         automatic = parsed.is_auto_reply or envelope_from in _NULL_SENDERS
@@ -88,18 +90,30 @@ class EmailIntake:
         now = utcnow()
 
         if automatic:
-            conversation = conversation or await self._new_conversation(session, parsed, resolution, now)
-            await self._store_message(session, item, parsed, conversation, resolution, Disposition.AUTO_REPLY, now)
+            conversation = conversation or await self._new_conversation(
+                session, parsed, resolution, now
+            )
+            await self._store_message(
+                session, item, parsed, conversation, resolution, Disposition.AUTO_REPLY, now
+            )
             return EmailOutcome(Disposition.AUTO_REPLY, None, conversation.id)
 
         if conversation is not None and ticket is not None:
-            await self._store_message(session, item, parsed, conversation, resolution, Disposition.TICKET, now)
-            await self._desk.customer_follow_up(session, ticket=ticket, conversation=conversation, at=now)
+            await self._store_message(
+                session, item, parsed, conversation, resolution, Disposition.TICKET, now
+            )
+            await self._desk.customer_follow_up(
+                session, ticket=ticket, conversation=conversation, at=now
+            )
             return EmailOutcome(Disposition.TICKET, ticket.id, conversation.id)
 
         if not resolution.may_open_ticket:
-            conversation = conversation or await self._new_conversation(session, parsed, resolution, now)
-            await self._store_message(session, item, parsed, conversation, resolution, Disposition.UNVERIFIED, now)
+            conversation = conversation or await self._new_conversation(
+                session, parsed, resolution, now
+            )
+            await self._store_message(
+                session, item, parsed, conversation, resolution, Disposition.UNVERIFIED, now
+            )
             await self._desk.notices.reply(
                 session,
                 ticket=None,
@@ -110,8 +124,12 @@ class EmailIntake:
             )
             return EmailOutcome(Disposition.UNVERIFIED, None, conversation.id)
 
-        conversation = conversation or await self._new_conversation(session, parsed, resolution, now)
-        message = await self._store_message(session, item, parsed, conversation, resolution, Disposition.TICKET, now)
+        conversation = conversation or await self._new_conversation(
+            session, parsed, resolution, now
+        )
+        message = await self._store_message(
+            session, item, parsed, conversation, resolution, Disposition.TICKET, now
+        )
         if assessment is None:
             assessment = self._desk.engine.assess_many([ticket_text_of(parsed)])[0]
         cc = (resolution.brought_in_by,) if resolution.brought_in_by else ()
@@ -182,7 +200,9 @@ class EmailIntake:
             conversation_id=conversation.id,
             channel=Channel.EMAIL,
             direction=Direction.IN,
-            author=resolution.requester if staff_forward else (parsed.from_address or "unknown@invalid"),
+            author=resolution.requester
+            if staff_forward
+            else (parsed.from_address or "unknown@invalid"),
             author_name=resolution.requester_name if staff_forward else parsed.from_name,
             author_kind=AuthorKind.CUSTOMER,
             brought_in_by=resolution.brought_in_by,
@@ -229,7 +249,6 @@ class EmailIntake:
         return target
 
 
-
 class EmailInboxProcessor:
     """Adapts `EmailIntake` to the intake worker: parse and classify a batch up front."""
 
@@ -256,7 +275,10 @@ class EmailInboxProcessor:
         return [(p, by_index.get(i)) for i, p in enumerate(parsed)]
 
     async def process(
-        self, session: AsyncSession, item: InboxItem, prepared: tuple[ParsedEmail, Assessment | None]
+        self,
+        session: AsyncSession,
+        item: InboxItem,
+        prepared: tuple[ParsedEmail, Assessment | None],
     ) -> None:
         parsed, assessment = prepared
         await self._intake.process(session, item=item, parsed=parsed, assessment=assessment)

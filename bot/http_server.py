@@ -21,7 +21,9 @@ def build_http_app(*, ready: Readiness) -> web.Application:
     return app
 
 
-async def start_http_server(app: web.Application, *, host: str, port: int) -> tuple[web.AppRunner, int]:
+async def start_http_server(
+    app: web.Application, *, host: str, port: int
+) -> tuple[web.AppRunner, int]:
     """Start listening; returns the runner (for cleanup) and the bound port (port 0 = any)."""
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()

@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.outbox_worker import default_worker_id
+from bot.polling_loop import PollingLoop
 from models.store import Store
 from models.tables import InboxItem
 
@@ -51,35 +52,20 @@ class IntakeWorker:
         self._poll_interval = poll_interval
         self._lease = lease
         self._processors: dict[str, InboxProcessor] = {}
-        self._wake = asyncio.Event()
-        self._stopping = False
+        self._loop = PollingLoop(self.run_once, interval=poll_interval, name="intake")
         self.after_commit: list[Any] = []  # callbacks, e.g. wake the outbox
 
     def register(self, source: str, processor: InboxProcessor) -> None:
         self._processors[source] = processor
 
     def wake(self) -> None:
-        self._wake.set()
+        self._loop.wake()
 
     def stop(self) -> None:
-        self._stopping = True
-        self._wake.set()
+        self._loop.stop()
 
     async def run(self) -> None:
-        while not self._stopping:
-            try:
-                worked = await self.run_once()
-            except Exception:
-                log.exception("intake pass failed; retrying")
-                worked = 0
-            if worked == 0 and not self._stopping:
-                self._wake.clear()
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
-                except TimeoutError:
-                    pass
-            else:
-                await asyncio.sleep(0)  # let the SMTP and HTTP edges run between batches
+        await self._loop.run()
 
     async def drain(self) -> int:
         """Process until the inbox has nothing claimable (tests and one-shot runs)."""

@@ -7,7 +7,6 @@ store either way, marked with its last error, for a human to see (`intake outbox
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import socket
@@ -16,6 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.email_outbound import PermanentSendError, TransientSendError
+from bot.polling_loop import PollingLoop
 from models.column_types import utcnow
 from models.store import Store
 from models.tables import OutboxItem
@@ -54,33 +54,20 @@ class OutboxWorker:
         self._lease = lease
         self._retry_delay = retry_delay
         self._handlers: dict[str, OutboxHandler] = {}
-        self._wake = asyncio.Event()
-        self._stopping = False
+        self._loop = PollingLoop(self.run_once, interval=poll_interval, name="outbox")
 
     def register(self, kind: str, handler: OutboxHandler) -> None:
         self._handlers[kind] = handler
 
     def wake(self) -> None:
         """Something was enqueued: look now rather than at the next poll."""
-        self._wake.set()
+        self._loop.wake()
 
     def stop(self) -> None:
-        self._stopping = True
-        self._wake.set()
+        self._loop.stop()
 
     async def run(self) -> None:
-        while not self._stopping:
-            try:
-                worked = await self.run_once()
-            except Exception:
-                log.exception("outbox pass failed; retrying")
-                worked = 0
-            if worked == 0 and not self._stopping:
-                self._wake.clear()
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
-                except TimeoutError:
-                    pass
+        await self._loop.run()
 
     async def run_once(self) -> int:
         """Claim and send one batch; returns how many rows were attempted."""
@@ -106,7 +93,9 @@ class OutboxWorker:
             give_up = row.attempts >= MAX_ATTEMPTS
             retry_at = utcnow() + self._retry_delay(row.attempts)
             level = logging.ERROR if give_up else logging.WARNING
-            log.log(level, "outbox #%s (%s) attempt %d failed: %s", row.id, row.kind, row.attempts, exc)
+            log.log(
+                level, "outbox #%s (%s) attempt %d failed: %s", row.id, row.kind, row.attempts, exc
+            )
             if not isinstance(exc, TransientSendError):
                 log.debug("unexpected outbox error", exc_info=exc)
             await self._store.outbox_retry(row.id, str(exc), retry_at=retry_at, give_up=give_up)

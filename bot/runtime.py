@@ -137,7 +137,9 @@ class IntakeRuntime:
         if listen:
             self.inbox.start()
             self._smtp_server = await start_smtp_server(
-                IntakeSmtpHandler(inbox=self.inbox, support_addresses=self.config.support_addresses),
+                IntakeSmtpHandler(
+                    inbox=self.inbox, support_addresses=self.config.support_addresses
+                ),
                 host=self.settings.smtp_host,
                 port=self.settings.smtp_port,
                 max_message_bytes=self.config.email.max_message_bytes,
@@ -186,4 +188,3 @@ class IntakeRuntime:
             with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                 await asyncio.wait_for(task, timeout=10)
         await self.store.close()
-

@@ -60,7 +60,11 @@ def resolve_sender(
         if forwarded_from:
             org, _ = org_for_address(config, forwarded_from)
             return SenderResolution(
-                SenderKind.STAFF_FORWARD, forwarded_from.lower(), forwarded_name, org, brought_in_by=sender
+                SenderKind.STAFF_FORWARD,
+                forwarded_from.lower(),
+                forwarded_name,
+                org,
+                brought_in_by=sender,
             )
         return SenderResolution(SenderKind.STAFF, sender, sender_name, None)
     org, designated = org_for_address(config, sender)
@@ -80,7 +84,8 @@ def refusal_text(resolution: SenderResolution) -> str:
         [
             "Hello,",
             "",
-            "thank you for your message. " + org_line
+            "thank you for your message. "
+            + org_line
             + "Please ask one of your designated contacts to write to us, or ask them to have "
             "you added as a contact. We have kept your message on file.",
             "",

@@ -9,13 +9,13 @@ step on each other; on SQLite the single writer serialises them.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.polling_loop import PollingLoop
 from bot.ticket_desk import TicketDesk
 from models.column_types import utcnow
 from models.store import NewOutboxItem, Store
@@ -42,24 +42,17 @@ class SlaScheduler:
         self._store = store
         self._desk = desk
         self._interval = interval
-        self._wake = asyncio.Event()
-        self._stopping = False
+        self._loop = PollingLoop(self._pass, interval=interval, name="SLA scheduler")
 
     def stop(self) -> None:
-        self._stopping = True
-        self._wake.set()
+        self._loop.stop()
 
     async def run(self) -> None:
-        while not self._stopping:
-            try:
-                await self.run_once()
-            except Exception:
-                log.exception("SLA scheduler pass failed")
-            self._wake.clear()
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self._interval)
-            except TimeoutError:
-                pass
+        await self._loop.run()
+
+    async def _pass(self) -> int:
+        await self.run_once()
+        return 0  # a pass covers everything due: wait for the next interval
 
     async def run_once(self) -> int:
         """Fire every alarm that is due and not yet fired; returns how many fired now."""
@@ -105,7 +98,11 @@ class SlaScheduler:
         text = warning_text(ticket, alarm)
         log.warning("%s", text)
         record_audit(
-            session, ticket.id, f"sla_{alarm.kind.value}", "scheduler", None,
+            session,
+            ticket.id,
+            f"sla_{alarm.kind.value}",
+            "scheduler",
+            None,
             {"clock": alarm.clock.value, "due": alarm.due.isoformat()},
         )
         if self._desk.notices.slack_enabled:

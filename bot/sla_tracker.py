@@ -47,7 +47,9 @@ class SlaTracker:
         if plan is None or not ticket.sla_state:
             return []
         tz, country = self._customer(ticket)
-        return SlaClock.from_dict(ticket.sla_state).alarms(plan, customer_tz=tz, customer_country=country)
+        return SlaClock.from_dict(ticket.sla_state).alarms(
+            plan, customer_tz=tz, customer_country=country
+        )
 
     def _save(self, ticket: Ticket, clock: SlaClock) -> DeadlineChange:
         old = self._columns(ticket)
@@ -64,7 +66,9 @@ class SlaTracker:
     @staticmethod
     def _columns(ticket: Ticket) -> dict[str, str | None]:
         return {
-            "first_response": ticket.due_first_response.isoformat() if ticket.due_first_response else None,
+            "first_response": ticket.due_first_response.isoformat()
+            if ticket.due_first_response
+            else None,
             "workaround": ticket.due_workaround.isoformat() if ticket.due_workaround else None,
             "resolution": ticket.due_resolution.isoformat() if ticket.due_resolution else None,
         }
@@ -74,7 +78,9 @@ class SlaTracker:
     ) -> dict[str, str | None]:
         plan = self.plan(ticket)
         start_clock = plan.start_clock if plan else "on_complete"
-        clock = SlaClock.opened(received_at, Severity(ticket.severity), complete, start_clock=start_clock)
+        clock = SlaClock.opened(
+            received_at, Severity(ticket.severity), complete, start_clock=start_clock
+        )
         self._save(ticket, clock)
         return self._columns(ticket)
 
@@ -87,7 +93,9 @@ class SlaTracker:
     def on_complete(self, ticket: Ticket, *, at: datetime) -> DeadlineChange:
         return self._apply(ticket, "mark_complete", at)
 
-    def on_severity_decided(self, ticket: Ticket, *, at: datetime, severity: Severity) -> DeadlineChange:
+    def on_severity_decided(
+        self, ticket: Ticket, *, at: datetime, severity: Severity
+    ) -> DeadlineChange:
         return self._apply(ticket, "severity_decided", at, severity)
 
     def on_first_response(self, ticket: Ticket, *, at: datetime) -> DeadlineChange:

@@ -61,4 +61,10 @@ def message_json(message: Message) -> dict[str, Any]:
 
 
 def event_json(event: AuditEvent) -> dict[str, Any]:
-    return {"type": event.type, "actor": event.actor, "at": _iso(event.at), "old": event.old, "new": event.new}
+    return {
+        "type": event.type,
+        "actor": event.actor,
+        "at": _iso(event.at),
+        "old": event.old,
+        "new": event.new,
+    }

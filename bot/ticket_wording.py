@@ -19,7 +19,9 @@ def acknowledgement_text(
     """The first reply: ticket number, and exactly what is missing (if anything)."""
     assert ticket.id is not None
     ask = (
-        render_ask(list(asked), channel=channel, requester_name=ticket.requester_name, ticket_id=ticket.id)
+        render_ask(
+            list(asked), channel=channel, requester_name=ticket.requester_name, ticket_id=ticket.id
+        )
         if asked
         else ""
     )
@@ -30,7 +32,7 @@ def acknowledgement_text(
         _greeting(ticket),
         "",
         f"thank you for contacting support. We have opened ticket #{ticket.id} "
-        f"(\"{ticket.subject or 'your request'}\") and an engineer will look at it.",
+        f'("{ticket.subject or "your request"}") and an engineer will look at it.',
     ]
     if ask:
         body += ["", ask]

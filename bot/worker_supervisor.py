@@ -35,13 +35,24 @@ class WorkerSupervisor:
         for index in range(self._count):
             self._children.append(await self._spawn(index, ready_timeout))
         self._watchers = [
-            asyncio.create_task(self._watch(i), name=f"worker-{i}-watch") for i in range(self._count)
+            asyncio.create_task(self._watch(i), name=f"worker-{i}-watch")
+            for i in range(self._count)
         ]
 
     async def _spawn(self, index: int, ready_timeout: float) -> asyncio.subprocess.Process:
-        env = {**os.environ, "INTAKE_CONFIG": str(self._config_path), "INTAKE_WORKER_ID": f"{os.getpid()}-w{index}"}
+        env = {
+            **os.environ,
+            "INTAKE_CONFIG": str(self._config_path),
+            "INTAKE_WORKER_ID": f"{os.getpid()}-w{index}",
+        }
         child = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "worker", "--wake-stdin", "--log-level", self._log_level,
+            sys.executable,
+            "-m",
+            "bot",
+            "worker",
+            "--wake-stdin",
+            "--log-level",
+            self._log_level,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             env=env,
@@ -51,7 +62,9 @@ class WorkerSupervisor:
             line = await asyncio.wait_for(child.stdout.readline(), timeout=ready_timeout)
         except TimeoutError:
             child.kill()
-            raise RuntimeError(f"worker {index} did not become ready in {ready_timeout:.0f} s") from None
+            raise RuntimeError(
+                f"worker {index} did not become ready in {ready_timeout:.0f} s"
+            ) from None
         if line != READY_LINE:
             await child.wait()
             raise RuntimeError(f"worker {index} failed to start (exit code {child.returncode})")
@@ -73,10 +86,14 @@ class WorkerSupervisor:
     def wake(self) -> None:
         """New inbox rows: tell every worker to look now."""
         for child in self._children:
-            if child.stdin is not None and child.returncode is None and not child.stdin.is_closing():
+            if (
+                child.stdin is not None
+                and child.returncode is None
+                and not child.stdin.is_closing()
+            ):
                 child.stdin.write(b"w\n")
 
-    async def stop(self, *, timeout: float = 30.0) -> None:
+    async def stop(self, *, grace: float = 30.0) -> None:
         """SIGTERM the workers and wait: each finishes its current batch, then exits."""
         self._stopping = True
         for child in self._children:
@@ -84,9 +101,9 @@ class WorkerSupervisor:
                 child.terminate()
         for child in self._children:
             try:
-                await asyncio.wait_for(child.wait(), timeout=timeout)
+                await asyncio.wait_for(child.wait(), timeout=grace)
             except TimeoutError:
-                log.error("worker pid %d did not stop in %.0f s; killing it", child.pid, timeout)
+                log.error("worker pid %d did not stop in %.0f s; killing it", child.pid, grace)
                 child.kill()
                 await child.wait()
         for watcher in self._watchers:

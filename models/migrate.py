@@ -22,7 +22,9 @@ def alembic_config(connection: Any | None = None) -> Config:
 async def upgrade_to_head(engine: AsyncEngine) -> None:
     """Bring the schema to the newest revision; safe to run on every start."""
     async with engine.begin() as connection:
-        await connection.run_sync(lambda sync_conn: command.upgrade(alembic_config(sync_conn), "head"))
+        await connection.run_sync(
+            lambda sync_conn: command.upgrade(alembic_config(sync_conn), "head")
+        )
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

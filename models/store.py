@@ -86,9 +86,11 @@ class Store:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[AsyncSession]:
         """A write transaction: committed on success, rolled back on any exception."""
-        async with AsyncSession(self.engines.writer, expire_on_commit=False) as session:
-            async with session.begin():
-                yield session
+        async with (
+            AsyncSession(self.engines.writer, expire_on_commit=False) as session,
+            session.begin(),
+        ):
+            yield session
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[AsyncSession]:
@@ -148,7 +150,10 @@ class Store:
     async def fail_inbox(self, item_id: int, error: str, *, give_up: bool) -> None:
         """Record a processing failure; the row is retried after its lease unless given up."""
         async with self.transaction() as session:
-            values: dict[str, Any] = {"last_error": error[:4000], "attempts": InboxItem.attempts + 1}
+            values: dict[str, Any] = {
+                "last_error": error[:4000],
+                "attempts": InboxItem.attempts + 1,
+            }
             if give_up:
                 values["status"] = QueueStatus.FAILED
             await session.execute(
@@ -184,12 +189,16 @@ class Store:
         await session.flush()
         return row
 
-    async def count_rate_limited(self, session: AsyncSession, rate_key: str, since: datetime) -> int:
+    async def count_rate_limited(
+        self, session: AsyncSession, rate_key: str, since: datetime
+    ) -> int:
         # enqueue() flushes each row it adds, so nothing relevant is pending: skip the autoflush.
         with session.no_autoflush:
             return await self._count_rate_limited(session, rate_key, since)
 
-    async def _count_rate_limited(self, session: AsyncSession, rate_key: str, since: datetime) -> int:
+    async def _count_rate_limited(
+        self, session: AsyncSession, rate_key: str, since: datetime
+    ) -> int:
         result = await session.execute(
             select(func.count())
             .select_from(OutboxItem)
@@ -211,7 +220,12 @@ class Store:
             await session.execute(
                 update(OutboxItem)
                 .where(OutboxItem.id == item_id)  # type: ignore[arg-type]
-                .values(status=QueueStatus.DONE, sent_at=utcnow(), locked_until=None, result=result or {})
+                .values(
+                    status=QueueStatus.DONE,
+                    sent_at=utcnow(),
+                    locked_until=None,
+                    result=result or {},
+                )
             )
 
     async def outbox_retry(
@@ -231,7 +245,9 @@ class Store:
     async def pending_outbox(self) -> int:
         async with self.reading() as session:
             result = await session.execute(
-                select(func.count()).select_from(OutboxItem).where(OutboxItem.status == QueueStatus.PENDING)
+                select(func.count())
+                .select_from(OutboxItem)
+                .where(OutboxItem.status == QueueStatus.PENDING)
             )
             return int(result.scalar_one())
 

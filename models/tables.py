@@ -81,8 +81,12 @@ class Conversation(SQLModel, table=True):
     # Slack threads are addressed by (channel, root ts); email threads by Message-IDs.
     slack_channel: str | None = Field(default=None, max_length=64)
     slack_thread_ts: str | None = Field(default=None, max_length=64)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
 
     __table_args__ = (
         UniqueConstraint("slack_channel", "slack_thread_ts", name="uq_conversation_slack_thread"),
@@ -113,11 +117,11 @@ class Message(SQLModel, table=True):
     raw: bytes | None = Field(default=None, sa_column=Column(LargeBinary))
     problems: list[str] = _json(list)
     edited_at: datetime | None = _ts()
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
-
-    __table_args__ = (
-        UniqueConstraint("channel", "external_id", name="uq_message_external_id"),
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
     )
+
+    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_message_external_id"),)
 
 
 class Attachment(SQLModel, table=True):
@@ -168,8 +172,12 @@ class Ticket(SQLModel, table=True):
 
     triage_card_channel: str | None = Field(default=None, max_length=64)
     triage_card_ts: str | None = Field(default=None, max_length=64)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
-    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
 
 
 class AuditEvent(SQLModel, table=True):
@@ -196,7 +204,9 @@ class InboxItem(SQLModel, table=True):
     dedupe_key: str = Field(max_length=998)
     raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     envelope: dict[str, Any] = _json(dict)  # SMTP envelope or Slack request headers
-    received_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    received_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
     status: str = Field(default=QueueStatus.PENDING, max_length=16)
     attempts: int = 0
     locked_by: str | None = Field(default=None, max_length=128)
@@ -224,12 +234,16 @@ class OutboxItem(SQLModel, table=True):
     rate_key: str | None = Field(default=None, max_length=320, index=True)
     status: str = Field(default=QueueStatus.PENDING, max_length=16)
     attempts: int = 0
-    available_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    available_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
     locked_by: str | None = Field(default=None, max_length=128)
     locked_until: datetime | None = _ts()
     last_error: str | None = Field(default=None, sa_column=Column(Text))
     result: dict[str, Any] = _json(dict)
-    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    created_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
     sent_at: datetime | None = _ts()
 
     __table_args__ = (Index("ix_outbox_pending", "status", "available_at"),)
@@ -245,11 +259,22 @@ class SlaAlarm(SQLModel, table=True):
     clock: str = Field(max_length=32)
     kind: str = Field(max_length=16)  # warn_75 | breach
     deadline_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))
-    fired_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False))
+    fired_at: datetime = Field(
+        default_factory=utcnow, sa_column=Column(UTCDateTime(), nullable=False)
+    )
 
     __table_args__ = (
         UniqueConstraint("ticket_id", "clock", "kind", "deadline_at", name="uq_sla_alarm_once"),
     )
 
 
-ALL_TABLES = (Conversation, Message, Attachment, Ticket, AuditEvent, InboxItem, OutboxItem, SlaAlarm)
+ALL_TABLES = (
+    Conversation,
+    Message,
+    Attachment,
+    Ticket,
+    AuditEvent,
+    InboxItem,
+    OutboxItem,
+    SlaAlarm,
+)

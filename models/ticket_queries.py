@@ -52,7 +52,9 @@ async def conversation_by_slack_thread(
 
 async def ticket_by_card(session: AsyncSession, channel: str, card_ts: str) -> Ticket | None:
     result = await session.exec(
-        select(Ticket).where(Ticket.triage_card_channel == channel, Ticket.triage_card_ts == card_ts)
+        select(Ticket).where(
+            Ticket.triage_card_channel == channel, Ticket.triage_card_ts == card_ts
+        )
     )
     return result.first()
 
@@ -70,7 +72,9 @@ async def attachments_of(session: AsyncSession, message_ids: Sequence[int]) -> l
     if not message_ids:
         return []
     result = await session.exec(
-        select(Attachment).where(col(Attachment.message_id).in_(list(message_ids))).order_by(col(Attachment.id))
+        select(Attachment)
+        .where(col(Attachment.message_id).in_(list(message_ids)))
+        .order_by(col(Attachment.id))
     )
     return list(result.all())
 

@@ -89,7 +89,9 @@ async def _shutdown(runtime: object, supervisor: object) -> None:
 
 @app.command("worker", hidden=True)
 def worker(
-    wake_stdin: bool = typer.Option(False, help="Wake on each line read from stdin (serve's pipe)."),
+    wake_stdin: bool = typer.Option(
+        False, help="Wake on each line read from stdin (serve's pipe)."
+    ),
     log_level: str = typer.Option("info"),
 ) -> None:
     """One triage worker: intake, outbox and SLA alarms from the store (started by serve)."""

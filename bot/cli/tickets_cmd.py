@@ -48,8 +48,13 @@ def list_command(
     table = Table("id", "channel", "requester", "subject", "status", "severity", "missing")
     for t in tickets:
         table.add_row(
-            str(t["id"]), str(t["channel"]), str(t["requester"]), str(t["subject"] or "")[:50],
-            str(t["status"]), f"{t['severity']} ({t['severity_source']})", ", ".join(t["missing"]),  # type: ignore[arg-type]
+            str(t["id"]),
+            str(t["channel"]),
+            str(t["requester"]),
+            str(t["subject"] or "")[:50],
+            str(t["status"]),
+            f"{t['severity']} ({t['severity_source']})",
+            ", ".join(t["missing"]),  # type: ignore[arg-type]
         )
     Console().print(table)
 
@@ -67,7 +72,10 @@ def show_command(
             if ticket is None:
                 raise CliError(f"no ticket #{ticket_id}")
             data = ticket_summary(ticket)
-            data["messages"] = [message_json(m) for m in await conversation_messages(session, ticket.conversation_id)]
+            data["messages"] = [
+                message_json(m)
+                for m in await conversation_messages(session, ticket.conversation_id)
+            ]
             data["events"] = [event_json(e) for e in await audit_events(session, ticket_id)]
             data["completeness"] = ticket.completeness
             return data
@@ -111,7 +119,9 @@ def confirm_command(
 ) -> None:
     """Confirm the suggested severity."""
     result = _decide(ticket_id, None, by)
-    _print_json(result) if as_json else typer.echo(f"ticket #{ticket_id}: {result['severity']} confirmed by {by}", err=True)
+    _print_json(result) if as_json else typer.echo(
+        f"ticket #{ticket_id}: {result['severity']} confirmed by {by}", err=True
+    )
 
 
 @tickets_app.command("set-severity")
@@ -127,4 +137,6 @@ def set_severity_command(
     except ValueError:
         raise UsageError(f"unknown severity {level!r}: use critical, high, medium or low") from None
     result = _decide(ticket_id, severity, by)
-    _print_json(result) if as_json else typer.echo(f"ticket #{ticket_id}: set to {result['severity']} by {by}", err=True)
+    _print_json(result) if as_json else typer.echo(
+        f"ticket #{ticket_id}: set to {result['severity']} by {by}", err=True
+    )

@@ -67,7 +67,9 @@ async def relay() -> AsyncIterator[SmtpSink]:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, config_path: Path, model_dir: Path, relay: SmtpSink, clean_env: None) -> Settings:
+def settings(
+    tmp_path: Path, config_path: Path, model_dir: Path, relay: SmtpSink, clean_env: None
+) -> Settings:
     return Settings(
         database_url=f"sqlite:///{tmp_path / 'intake.sqlite3'}",
         config=config_path,

@@ -38,8 +38,13 @@ def assert_one_clean_line(result: subprocess.CompletedProcess[str]) -> str:
 def test_the_shipped_config_yaml_is_valid_and_has_every_preset_plan() -> None:
     config = load_config(Path(__file__).resolve().parents[2] / "config.yaml")
     assert set(config.sla_plans) >= {
-        "kyligence-standard", "kyligence-premium", "alauda-premium", "collibra-standard",
-        "collibra-premium", "kubeark", "kissflow",
+        "kyligence-standard",
+        "kyligence-premium",
+        "alauda-premium",
+        "collibra-standard",
+        "collibra-premium",
+        "kubeark",
+        "kissflow",
     }
     assert config.plan_for(config.customer_by_name("Acme")) == "kubeark"
 
@@ -52,7 +57,10 @@ def test_the_shipped_config_yaml_is_valid_and_has_every_preset_plan() -> None:
         ({"customers": [{"name": "X", "plan": "gold"}]}, "customers[0].plan"),
         ({"email": {"max_message_bytes": -1}}, "email.max_message_bytes"),
         ({"support_adresses": ["x@y"]}, "support_adresses"),
-        ({"customers": [{"name": "X", "contacts": ["a@x", "b@x", "c@x"]}]}, "customers[0].contacts"),
+        (
+            {"customers": [{"name": "X", "contacts": ["a@x", "b@x", "c@x"]}]},
+            "customers[0].contacts",
+        ),
     ],
 )
 def test_invalid_values_name_the_key(tmp_path: Path, change: dict[str, object], key: str) -> None:
@@ -64,12 +72,21 @@ def test_invalid_values_name_the_key(tmp_path: Path, change: dict[str, object], 
 
 def test_an_invalid_plan_names_its_key_path() -> None:
     with pytest.raises(ConfigError) as error:
-        parse_config({"plans": {"gold": {"calendar": "24x7", "targets": {"first_response": {"critical": "4x"}}}}, "default_plan": "gold"})
+        parse_config(
+            {
+                "plans": {
+                    "gold": {"calendar": "24x7", "targets": {"first_response": {"critical": "4x"}}}
+                },
+                "default_plan": "gold",
+            }
+        )
     assert "plans.gold.targets.first_response.critical" in str(error.value)
 
 
 def test_cli_exits_2_with_one_line_for_an_invalid_config(tmp_path: Path) -> None:
-    path = write_config(tmp_path / "config.yaml", customers=[{"name": "X", "timezone": "Mars/Olympus"}])
+    path = write_config(
+        tmp_path / "config.yaml", customers=[{"name": "X", "timezone": "Mars/Olympus"}]
+    )
     result = run_cli("tickets", "confirm", "1", "--by", "me", env={"INTAKE_CONFIG": str(path)})
     assert result.returncode == 2
     assert "customers[0].timezone" in assert_one_clean_line(result)
@@ -89,7 +106,10 @@ def test_unknown_cli_arguments_are_one_line_and_non_zero() -> None:
 
 def test_an_unreachable_database_is_one_line_and_non_zero() -> None:
     result = run_cli(
-        "tickets", "list", "--json", env={"INTAKE_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
+        "tickets",
+        "list",
+        "--json",
+        env={"INTAKE_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"},
     )
     assert result.returncode == 1
     assert "database unavailable" in assert_one_clean_line(result)
@@ -101,15 +121,23 @@ def test_an_unsupported_database_url_is_a_usage_error() -> None:
     assert "unsupported database" in assert_one_clean_line(result)
 
 
-def test_environment_overrides_are_read_with_the_intake_prefix(monkeypatch: pytest.MonkeyPatch, clean_env: None) -> None:
+def test_environment_overrides_are_read_with_the_intake_prefix(
+    monkeypatch: pytest.MonkeyPatch, clean_env: None
+) -> None:
     monkeypatch.setenv("INTAKE_SMTP_PORT", "2600")
     monkeypatch.setenv("INTAKE_RELAY_HOST", "relay.internal")
     monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")
     settings = load_settings()
-    assert (settings.smtp_port, settings.relay_host, settings.slack_api_url) == (2600, "relay.internal", "http://127.0.0.1:9/api/")
+    assert (settings.smtp_port, settings.relay_host, settings.slack_api_url) == (
+        2600,
+        "relay.internal",
+        "http://127.0.0.1:9/api/",
+    )
 
 
-def test_a_bad_environment_value_names_the_variable(monkeypatch: pytest.MonkeyPatch, clean_env: None) -> None:
+def test_a_bad_environment_value_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, clean_env: None
+) -> None:
     monkeypatch.setenv("INTAKE_SMTP_PORT", "lots")
     with pytest.raises(ConfigError) as error:
         load_settings()

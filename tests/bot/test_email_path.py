@@ -63,7 +63,10 @@ def email(
 
 async def send(runtime: IntakeRuntime, message: EmailMessage, **kwargs: object) -> tuple[int, str]:
     _, response = await aiosmtplib.send(
-        message, hostname="127.0.0.1", port=runtime.ports.smtp, **kwargs  # type: ignore[arg-type]
+        message,
+        hostname="127.0.0.1",
+        port=runtime.ports.smtp,
+        **kwargs,  # type: ignore[arg-type]
     )
     return 250, response
 
@@ -76,7 +79,11 @@ async def process(runtime: IntakeRuntime) -> None:
 
 
 def cli(settings: Settings, *args: str) -> object:
-    env = {**os.environ, "INTAKE_DATABASE_URL": settings.database_url, "INTAKE_CONFIG": str(settings.config)}
+    env = {
+        **os.environ,
+        "INTAKE_DATABASE_URL": settings.database_url,
+        "INTAKE_CONFIG": str(settings.config),
+    }
     result = subprocess.run(
         [sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=env, check=False
     )
@@ -117,7 +124,9 @@ async def test_an_email_becomes_a_triaged_ticket_and_the_sender_gets_a_threaded_
 async def test_an_incomplete_ticket_is_asked_for_exactly_what_is_missing(
     runtime: IntakeRuntime, relay: SmtpSink, settings: Settings
 ) -> None:
-    await send(runtime, email(subject="Question", body="Hi, the export button does nothing. Thanks"))
+    await send(
+        runtime, email(subject="Question", body="Hi, the export button does nothing. Thanks")
+    )
     await process(runtime)
 
     [ticket] = cli(settings, "tickets", "list", "--json")  # type: ignore[misc]
@@ -176,7 +185,10 @@ async def test_a_staff_forward_opens_the_ticket_for_the_original_sender(
         "To: Anna <anna@example.com>\n\n"
         "Since yesterday every report in production is empty. Version 4.2.1.\n"
     )
-    await send(runtime, email(sender="Anna <anna@example.com>", subject="Fwd: Reports are empty", body=forwarded))
+    await send(
+        runtime,
+        email(sender="Anna <anna@example.com>", subject="Fwd: Reports are empty", body=forwarded),
+    )
     await process(runtime)
 
     [ticket] = cli(settings, "tickets", "list", "--json")  # type: ignore[misc]
@@ -192,20 +204,29 @@ async def test_a_staff_forward_opens_the_ticket_for_the_original_sender(
 async def test_an_auto_reply_is_stored_but_opens_nothing_and_gets_no_answer(
     runtime: IntakeRuntime, relay: SmtpSink, settings: Settings
 ) -> None:
-    await send(runtime, email(subject="Out of office", body="I am away until Monday.", Auto_Submitted="auto-replied"))
+    await send(
+        runtime,
+        email(
+            subject="Out of office", body="I am away until Monday.", Auto_Submitted="auto-replied"
+        ),
+    )
     await process(runtime)
 
     assert cli(settings, "tickets", "list", "--json") == []
     assert relay.received == []
     async with runtime.store.reading() as session:
-        dispositions = (await session.execute(text("SELECT disposition FROM messages"))).scalars().all()
+        dispositions = (
+            (await session.execute(text("SELECT disposition FROM messages"))).scalars().all()
+        )
     assert dispositions == ["auto_reply"]
 
 
 async def test_an_unknown_sender_gets_a_polite_refusal_and_no_ticket(
     runtime: IntakeRuntime, relay: SmtpSink, settings: Settings
 ) -> None:
-    await send(runtime, email(sender="Mallory <mallory@acme.test>", body="Please reset everything."))
+    await send(
+        runtime, email(sender="Mallory <mallory@acme.test>", body="Please reset everything.")
+    )
     await process(runtime)
 
     assert cli(settings, "tickets", "list", "--json") == []
@@ -253,10 +274,15 @@ async def test_oversized_mail_is_refused_with_552_5_3_4(runtime: IntakeRuntime) 
     assert await runtime.store.inbox_counts() == {}
 
 
-async def test_no_250_without_storage_the_sender_gets_451_and_can_retry(runtime: IntakeRuntime) -> None:
+async def test_no_250_without_storage_the_sender_gets_451_and_can_retry(
+    runtime: IntakeRuntime,
+) -> None:
     async with runtime.store.transaction() as session:
         await session.execute(
-            text("CREATE TRIGGER storage_fails BEFORE INSERT ON inbox BEGIN SELECT RAISE(ABORT, 'disk full'); END")
+            text(
+                "CREATE TRIGGER storage_fails BEFORE INSERT ON inbox "
+                "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+            )
         )
     message = email()
     with pytest.raises(aiosmtplib.SMTPDataError) as failed:

@@ -20,7 +20,9 @@ from models.tables import Ticket
 from tests.bot.test_email_path import email, send
 
 
-def replica(database_url: str, tmp_path: Path, config_path: Path, model_dir: Path, name: str) -> IntakeRuntime:
+def replica(
+    database_url: str, tmp_path: Path, config_path: Path, model_dir: Path, name: str
+) -> IntakeRuntime:
     settings = Settings(
         database_url=database_url,
         config=config_path,
@@ -52,14 +54,21 @@ async def test_two_replicas_draining_one_inbox_handle_each_message_once(
 ) -> None:
     first, second = two_replicas
     for i in range(12):
-        await send(first if i % 2 else second, email(subject=f"Problem {i}", body=f"Export number {i} fails."))
+        await send(
+            first if i % 2 else second,
+            email(subject=f"Problem {i}", body=f"Export number {i} fails."),
+        )
 
     handled = await asyncio.gather(first.intake_worker.drain(), second.intake_worker.drain())
 
     assert sum(handled) == 12
     async with first.store.reading() as session:
-        subjects = (await session.execute(text("SELECT subject FROM tickets ORDER BY id"))).scalars().all()
-        inbox = (await session.execute(text("SELECT status, count(*) FROM inbox GROUP BY status"))).all()
+        subjects = (
+            (await session.execute(text("SELECT subject FROM tickets ORDER BY id"))).scalars().all()
+        )
+        inbox = (
+            await session.execute(text("SELECT status, count(*) FROM inbox GROUP BY status"))
+        ).all()
     assert sorted(subjects) == sorted(f"Problem {i}" for i in range(12))
     assert [tuple(row) for row in inbox] == [("done", 12)]
 
@@ -73,14 +82,18 @@ async def _make_overdue(runtime: IntakeRuntime) -> int:
         row = await session.get(Ticket, ticket)
         assert row is not None
         row.severity = "critical"
-        runtime.desk.sla.open(row, org=None, received_at=utcnow() - timedelta(hours=3), complete=True)
+        runtime.desk.sla.open(
+            row, org=None, received_at=utcnow() - timedelta(hours=3), complete=True
+        )
         session.add(row)
     return int(ticket)
 
 
 async def _warnings(runtime: IntakeRuntime) -> list[tuple[str, str]]:
     async with runtime.store.reading() as session:
-        rows = await session.execute(text("SELECT clock, kind FROM sla_alarms ORDER BY clock, kind"))
+        rows = await session.execute(
+            text("SELECT clock, kind FROM sla_alarms ORDER BY clock, kind")
+        )
         return [tuple(r) for r in rows.all()]  # type: ignore[misc]
 
 
@@ -108,5 +121,7 @@ async def test_sla_warnings_fire_once_across_replicas_and_restarts(
         await restarted.stop()
     assert sum(fired) == len(expected)
     async with first.store.reading() as session:
-        audits = (await session.execute(text("SELECT count(*) FROM audit_events WHERE type LIKE 'sla_%'"))).scalar_one()
+        audits = (
+            await session.execute(text("SELECT count(*) FROM audit_events WHERE type LIKE 'sla_%'"))
+        ).scalar_one()
     assert audits == len(expected)

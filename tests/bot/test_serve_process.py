@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import smtplib
 import socket
 import sqlite3
 import subprocess
@@ -13,7 +14,6 @@ import urllib.request
 from email.message import EmailMessage
 from pathlib import Path
 
-import aiosmtplib
 import pytest
 
 from tests.bot.conftest import write_config
@@ -52,7 +52,7 @@ def tickets(db: Path) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("workers", [1, 0])
-async def test_serve_acknowledges_triages_and_stops_cleanly_on_sigterm(
+def test_serve_acknowledges_triages_and_stops_cleanly_on_sigterm(
     tmp_path: Path, model_dir: Path, workers: int
 ) -> None:
     db = tmp_path / "intake.sqlite3"
@@ -74,7 +74,9 @@ async def test_serve_acknowledges_triages_and_stops_cleanly_on_sigterm(
         text=True,
     )
     try:
-        wait_until(lambda: healthy(http_port) or serve.poll() is not None, timeout=600, what="/healthz")
+        wait_until(
+            lambda: healthy(http_port) or serve.poll() is not None, timeout=600, what="/healthz"
+        )
         assert serve.poll() is None, serve.stderr.read() if serve.stderr else ""
 
         message = EmailMessage()
@@ -82,15 +84,21 @@ async def test_serve_acknowledges_triages_and_stops_cleanly_on_sigterm(
         message["To"] = "support@example.com"
         message["Subject"] = "Console down"
         message.set_content("The production console returns 502 for everyone since 9am.")
-        _, reply = await aiosmtplib.send(message, hostname="127.0.0.1", port=smtp_port)
-        assert reply.startswith("2.0.0 OK")
+        with smtplib.SMTP("127.0.0.1", smtp_port) as client:
+            assert client.send_message(message) == {}  # 250: stored
 
-        wait_until(lambda: tickets(db) == [("ops@acme.test", "open")], timeout=120, what="the ticket")
+        wait_until(
+            lambda: tickets(db) == [("ops@acme.test", "open")], timeout=120, what="the ticket"
+        )
     finally:
         serve.send_signal(signal.SIGTERM)
         _, stderr = serve.communicate(timeout=60)
     assert serve.returncode == 0, stderr
     assert "Traceback" not in stderr
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT status, count(*) FROM inbox GROUP BY status").fetchall() == [("done", 1)]
-        assert conn.execute("SELECT count(*) FROM outbox WHERE status = 'pending'").fetchone() == (1,)
+        assert conn.execute("SELECT status, count(*) FROM inbox GROUP BY status").fetchall() == [
+            ("done", 1)
+        ]
+        assert conn.execute("SELECT count(*) FROM outbox WHERE status = 'pending'").fetchone() == (
+            1,
+        )

@@ -48,7 +48,9 @@ async def test_inbound_items_are_stored_once_per_dedupe_key(store: Store) -> Non
     assert [(r.source, r.raw) for r in rows] == [("email", b"raw one"), ("slack", b"{}")]
 
 
-async def test_claimed_inbox_rows_are_not_claimed_again_until_the_lease_runs_out(store: Store) -> None:
+async def test_claimed_inbox_rows_are_not_claimed_again_until_the_lease_runs_out(
+    store: Store,
+) -> None:
     await store.store_inbound([NewInboxItem("email", f"k{i}", b"x") for i in range(5)])
 
     first = await store.claim_inbox(worker="a", limit=3, lease=timedelta(minutes=5))
@@ -131,7 +133,14 @@ async def test_ticket_with_messages_and_append_only_audit(store: Store) -> None:
         )
         session.add(ticket)
         await session.flush()
-        record_audit(session, ticket.id, "severity_corrected", "U0ENG1", {"severity": "high"}, {"severity": "critical"})
+        record_audit(
+            session,
+            ticket.id,
+            "severity_corrected",
+            "U0ENG1",
+            {"severity": "high"},
+            {"severity": "critical"},
+        )
 
     async with store.reading() as session:
         found = await message_by_external_id(session, "email", ["nope", "abc@acme.test"])
