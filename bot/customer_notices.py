@@ -69,12 +69,23 @@ class CustomerNotices:
                 session, ticket, conversation, text, author, purpose, dedupe_key
             )
         return await self._reply_email(
-            session, ticket, conversation, text, to_address, cc, automatic, author, purpose,
-            dedupe_key, anchor,
+            session,
+            ticket,
+            conversation,
+            text,
+            to_address,
+            cc,
+            automatic,
+            author,
+            purpose,
+            dedupe_key,
+            anchor,
         )
 
     async def reply_already_queued(self, session: AsyncSession, dedupe_key: str) -> bool:
-        existing = await session.exec(select(OutboxItem.id).where(OutboxItem.dedupe_key == dedupe_key))
+        existing = await session.exec(
+            select(OutboxItem.id).where(OutboxItem.dedupe_key == dedupe_key)
+        )
         return existing.first() is not None
 
     async def _reply_email(
@@ -94,7 +105,11 @@ class CustomerNotices:
         assert conversation.id is not None
         if anchor is None:
             anchor = await _latest_customer_email(session, conversation.id)
-        recipient = (to_address or (ticket.requester if ticket else None) or (anchor.author if anchor else None))
+        recipient = (
+            to_address
+            or (ticket.requester if ticket else None)
+            or (anchor.author if anchor else None)
+        )
         if recipient is None:
             log.warning("no recipient for a reply in conversation %s", conversation.id)
             return None
@@ -104,7 +119,9 @@ class CustomerNotices:
                 record_audit(session, ticket.id, "auto_reply_suppressed", "bot", None, purpose)
             return None
         sender = self._config.reply_from
-        references = tuple(anchor.references) + ((anchor.external_id,) if anchor and anchor.external_id else ())
+        references = tuple(anchor.references) + (
+            (anchor.external_id,) if anchor and anchor.external_id else ()
+        )
         in_reply_to = _angle(anchor.external_id) if anchor and anchor.external_id else None
         subject = (
             reply_subject(ticket.subject if ticket else conversation.subject, ticket.id)
@@ -160,7 +177,10 @@ class CustomerNotices:
     ) -> Message | None:
         assert conversation.id is not None
         if not self.slack_enabled:
-            log.info("Slack is disabled: reply to conversation %s kept in the store only", conversation.id)
+            log.info(
+                "Slack is disabled: reply to conversation %s kept in the store only",
+                conversation.id,
+            )
         message = Message(
             conversation_id=conversation.id,
             channel=Channel.SLACK,

@@ -67,7 +67,13 @@ class IntakeRuntime:
             slack_enabled=self.slack_enabled,
         )
         self.engine = self.desk.engine
-        self.intake_worker = IntakeWorker(self.store, worker_id=self.settings.worker_id)
+        # SQLite has one writer: short transactions keep the edges' inserts (SMTP 250, Slack
+        # 200) from waiting behind a long triage batch. PostgreSQL takes bigger batches.
+        self.intake_worker = IntakeWorker(
+            self.store,
+            worker_id=self.settings.worker_id,
+            batch=8 if self.store.is_sqlite else 32,
+        )
         self.outbox_worker = OutboxWorker(self.store, worker_id=self.settings.worker_id)
         self.intake_worker.after_commit.append(self.outbox_worker.wake)
         self.on_inbox_stored: list[Callable[[], None]] = [self.intake_worker.wake]

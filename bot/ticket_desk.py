@@ -124,7 +124,14 @@ class TicketDesk:
         session.add(ticket)
         await session.flush()
         assert ticket.id is not None
-        record_audit(session, ticket.id, "ticket_opened", "bot", None, {"channel": ticket.channel, "requester": requester})
+        record_audit(
+            session,
+            ticket.id,
+            "ticket_opened",
+            "bot",
+            None,
+            {"channel": ticket.channel, "requester": requester},
+        )
         record_audit(
             session,
             ticket.id,
@@ -235,11 +242,15 @@ class TicketDesk:
                 AttachmentInfo(filename=a.filename, content_type=a.content_type, size=a.size)
             )
         return [
-            CustomerMessage(text=m.body, channel=m.channel, attachments=tuple(by_message.get(m.id or 0, ())))
+            CustomerMessage(
+                text=m.body, channel=m.channel, attachments=tuple(by_message.get(m.id or 0, ()))
+            )
             for m in rows
         ]
 
-    async def engineer_replied(self, session: AsyncSession, ticket: Ticket, *, at: datetime, actor: str) -> None:
+    async def engineer_replied(
+        self, session: AsyncSession, ticket: Ticket, *, at: datetime, actor: str
+    ) -> None:
         assert ticket.id is not None
         was_met = "first_response" in (ticket.sla_state or {}).get("met", {})
         changes = self.sla.on_first_response(ticket, at=at)
@@ -273,7 +284,11 @@ class TicketDesk:
         now = utcnow()
         old = ticket.severity
         new = str(level) if level is not None else old
-        source = SeveritySource.CONFIRMED if new == ticket.suggested_severity else SeveritySource.CORRECTED
+        source = (
+            SeveritySource.CONFIRMED
+            if new == ticket.suggested_severity
+            else SeveritySource.CORRECTED
+        )
         old_source = ticket.severity_source
         ticket.severity = new
         ticket.severity_source = source
@@ -298,7 +313,9 @@ class TicketDesk:
             ticket=ticket,
             conversation=conversation,
             text=severity_decision_text(
-                ticket=ticket, channel=conversation.channel, display_name=self.sla.display_name(ticket)
+                ticket=ticket,
+                channel=conversation.channel,
+                display_name=self.sla.display_name(ticket),
             ),
             purpose="severity_decision",
         )
@@ -308,7 +325,13 @@ class TicketDesk:
         return SeverityDecision(ticket=ticket, old=old, new=new, source=str(source))
 
     async def set_status(
-        self, session: AsyncSession, ticket: Ticket, status: str, *, actor: str, at: datetime | None = None
+        self,
+        session: AsyncSession,
+        ticket: Ticket,
+        status: str,
+        *,
+        actor: str,
+        at: datetime | None = None,
     ) -> None:
         assert ticket.id is not None
         at = at or utcnow()
@@ -328,7 +351,9 @@ def _completeness_column(report: object) -> dict[str, object]:
     return {"complete": dict(report.complete), "evidence": report.to_dict()}  # type: ignore[attr-defined]
 
 
-def assemble_desk(store: Store, *, config: AppConfig, model_dir: Path, slack_enabled: bool) -> TicketDesk:
+def assemble_desk(
+    store: Store, *, config: AppConfig, model_dir: Path, slack_enabled: bool
+) -> TicketDesk:
     """The desk with its collaborators, as both `serve` and the CLI use it."""
     desk = TicketDesk(
         store=store,
