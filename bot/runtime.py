@@ -56,9 +56,13 @@ class IntakeRuntime:
     sla_scheduler: SlaScheduler = field(init=False)
     http_app: web.Application = field(init=False)
     ports: BoundPorts = field(default_factory=BoundPorts)
+    # False only in `intake worker` processes, which acknowledge nothing (see create_engines).
+    durable_commits: bool = True
 
     def __post_init__(self) -> None:
-        self.store = Store.from_url(self.settings.database_url)
+        self.store = Store.from_url(
+            self.settings.database_url, durable_commits=self.durable_commits
+        )
         self.slack_enabled = bool(self.settings.slack_bot_token)
         self.desk = assemble_desk(
             self.store,

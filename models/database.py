@@ -58,7 +58,7 @@ class Engines:
             await self.reader.dispose()
 
 
-def _sqlite_engine(url: URL, *, immediate: bool) -> AsyncEngine:
+def _sqlite_engine(url: URL, *, immediate: bool, synchronous: str) -> AsyncEngine:
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(url, connect_args={"timeout": 30})
@@ -71,8 +71,7 @@ def _sqlite_engine(url: URL, *, immediate: bool) -> AsyncEngine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA foreign_keys=ON")
-        # FULL: a 250 promises the message survives a power cut, not just a crash.
-        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -82,13 +81,20 @@ def _sqlite_engine(url: URL, *, immediate: bool) -> AsyncEngine:
     return engine
 
 
-def create_engines(url: str) -> Engines:
-    """Create the engines for a database URL (plain or async-driver form)."""
+def create_engines(url: str, *, durable_commits: bool = True) -> Engines:
+    """Create the engines for a database URL (plain or async-driver form).
+
+    `durable_commits`: on SQLite, fsync every commit (synchronous=FULL), as the edges need —
+    a 250 promises the message survives a power cut, not just a crash. Triage workers may pass
+    False (synchronous=NORMAL, still crash-safe in WAL mode): a batch lost to a power cut rolls
+    back together with its inbox rows and is simply triaged again.
+    """
+    synchronous = "FULL" if durable_commits else "NORMAL"
     async_url = normalise_database_url(url)
     if async_url.get_backend_name() == "sqlite":
         return Engines(
-            writer=_sqlite_engine(async_url, immediate=True),
-            reader=_sqlite_engine(async_url, immediate=False),
+            writer=_sqlite_engine(async_url, immediate=True, synchronous=synchronous),
+            reader=_sqlite_engine(async_url, immediate=False, synchronous=synchronous),
             url=async_url,
         )
     engine = create_async_engine(async_url, pool_pre_ping=True, pool_size=10, max_overflow=10)

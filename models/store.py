@@ -60,8 +60,8 @@ class Store:
         self.engines = engines
 
     @classmethod
-    def from_url(cls, url: str) -> Store:
-        return cls(create_engines(url))
+    def from_url(cls, url: str, *, durable_commits: bool = True) -> Store:
+        return cls(create_engines(url, durable_commits=durable_commits))
 
     @property
     def is_sqlite(self) -> bool:
@@ -109,28 +109,34 @@ class Store:
             return []
         insert = postgresql.insert if not self.is_sqlite else sqlite.insert
         now = utcnow()
-        results: list[bool] = []
+        # One multi-row statement per batch; RETURNING names the rows that were new.
+        stmt = (
+            insert(InboxItem)
+            .on_conflict_do_nothing(index_elements=["source", "dedupe_key"])
+            .returning(InboxItem.source, InboxItem.dedupe_key)  # type: ignore[arg-type]
+        )
+        rows = [
+            {
+                "source": item.source,
+                "dedupe_key": item.dedupe_key,
+                "raw": item.raw,
+                "envelope": item.envelope,
+                "received_at": now,
+                "status": QueueStatus.PENDING,
+                "attempts": 0,
+            }
+            for item in items
+        ]
         try:
             async with self.transaction() as session:
-                for item in items:
-                    stmt = (
-                        insert(InboxItem)
-                        .values(
-                            source=item.source,
-                            dedupe_key=item.dedupe_key,
-                            raw=item.raw,
-                            envelope=item.envelope,
-                            received_at=now,
-                            status=QueueStatus.PENDING,
-                            attempts=0,
-                        )
-                        .on_conflict_do_nothing(index_elements=["source", "dedupe_key"])
-                        .returning(InboxItem.id)  # type: ignore[arg-type]
-                    )
-                    inserted = (await session.execute(stmt)).first()
-                    results.append(inserted is not None)
+                inserted = {tuple(r) for r in (await session.execute(stmt, rows)).all()}
         except (OperationalError, DBAPIError, OSError) as exc:
             raise StoreUnavailable(_describe(exc)) from exc
+        results: list[bool] = []
+        for item in items:
+            key = (item.source, item.dedupe_key)
+            results.append(key in inserted)
+            inserted.discard(key)  # the same item twice in one batch: only the first is new
         return results
 
     async def claim_inbox(

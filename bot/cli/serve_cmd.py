@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import sys
 
@@ -102,7 +103,9 @@ def worker(
     async def run() -> None:
         from bot.runtime import IntakeRuntime
 
-        runtime = IntakeRuntime(settings=settings, config=config)
+        # Triage is background work: acknowledging mail and Slack events comes first.
+        os.nice(5)
+        runtime = IntakeRuntime(settings=settings, config=config, durable_commits=False)
         stop = _stop_event()
         try:
             await runtime.start(listen=False)
