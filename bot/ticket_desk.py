@@ -120,7 +120,13 @@ class TicketDesk:
             missing=list(missing),
             created_at=received_at,
             updated_at=received_at,
+            # A complete ticket has nothing to announce later; said here, so one INSERT does.
+            completion_announced=not missing,
         )
+        # Everything the row needs is set before its one INSERT (no follow-up UPDATEs).
+        deadlines = self.sla.open(ticket, org=org, received_at=received_at, complete=not missing)
+        asked = plan_ask(missing, previously_asked={}, customer_messages_seen=1)
+        ticket.asked_fields = {field: 1 for field in asked}
         session.add(ticket)
         await session.flush()
         assert ticket.id is not None
@@ -140,11 +146,8 @@ class TicketDesk:
             None,
             {"severity": ticket.severity, "confidence": round(ticket.suggestion_confidence, 3)},
         )
-        deadlines = self.sla.open(ticket, org=org, received_at=received_at, complete=not missing)
         record_audit(session, ticket.id, "deadlines_set", "bot", None, deadlines)
 
-        asked = plan_ask(missing, previously_asked={}, customer_messages_seen=1)
-        ticket.asked_fields = {field: 1 for field in asked}
         text = acknowledgement_text(
             ticket=ticket,
             asked=asked,
@@ -160,8 +163,6 @@ class TicketDesk:
             purpose="acknowledgement",
             anchor=message if message.channel == "email" else None,
         )
-        if ticket.completeness and not missing:
-            ticket.completion_announced = True
         for hook in self.on_ticket_opened:
             await hook(session, ticket, conversation, message)
         return ticket
