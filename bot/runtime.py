@@ -76,7 +76,7 @@ class IntakeRuntime:
         self.intake_worker = IntakeWorker(
             self.store,
             worker_id=self.settings.worker_id,
-            batch=8 if self.store.is_sqlite else 32,
+            batch=4 if self.store.is_sqlite else 32,
         )
         self.outbox_worker = OutboxWorker(self.store, worker_id=self.settings.worker_id)
         self.intake_worker.after_commit.append(self.outbox_worker.wake)
