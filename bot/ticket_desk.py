@@ -346,6 +346,24 @@ class TicketDesk:
         if changes:
             record_audit(session, ticket.id, "deadlines_changed", actor, changes[0], changes[1])
 
+    async def change_status(self, ticket_id: int, status: str, *, actor: str) -> Ticket:
+        """Set a ticket's status in its own transaction (CLI and engineers' commands).
+
+        `waiting_on_customer` pauses the workaround and resolution clocks, `resolved` meets the
+        resolution target; anything else resumes a paused clock.
+        """
+        if status not in {s.value for s in TicketStatus}:
+            raise ValueError(f"unknown status {status!r}")
+        async with self.store.transaction() as session:
+            ticket = await session.get(Ticket, ticket_id, with_for_update=True)
+            if ticket is None:
+                raise TicketNotFound(f"no ticket #{ticket_id}")
+            await self.set_status(session, ticket, status, actor=actor)
+            for hook in self.on_ticket_changed:
+                await hook(session, ticket, "status_changed")
+            session.add(ticket)
+        return ticket
+
 
 def _completeness_column(report: object) -> dict[str, object]:
     """Per-field presence plus the evidence, as stored on the ticket (and shown on the card)."""

@@ -7,6 +7,8 @@ never block the writer). Decisions go through the same `TicketDesk` as the Slack
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -15,9 +17,12 @@ from bot.cli.errors import CliError, UsageError
 from bot.cli.store_access import run_with_store
 from bot.ticket_json import event_json, message_json, ticket_summary
 from models.store import Store
-from models.tables import Ticket
+from models.tables import Ticket, TicketStatus
 from models.ticket_queries import audit_events, conversation_messages, list_tickets
 from triage.levels import Severity
+
+if TYPE_CHECKING:
+    from bot.ticket_desk import TicketDesk
 
 tickets_app = typer.Typer(help="List, inspect and decide tickets.", no_args_is_help=True)
 app.add_typer(tickets_app, name="tickets")
@@ -87,7 +92,8 @@ def show_command(
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _decide(ticket_id: int, level: Severity | None, by: str) -> dict[str, object]:
+def _with_desk(action: Callable[[TicketDesk], Awaitable[Ticket]]) -> dict[str, object]:
+    """Run an engineer's action through the same desk serve uses (audit, clocks, notices)."""
     from bot.config import load_config
     from bot.settings import load_settings
     from bot.ticket_desk import TicketNotFound, assemble_desk
@@ -103,12 +109,40 @@ def _decide(ticket_id: int, level: Severity | None, by: str) -> dict[str, object
             slack_enabled=bool(settings.slack_bot_token),
         )
         try:
-            decision = await desk.decide_severity(ticket_id, level=level, actor=by)
+            return ticket_summary(await action(desk))
         except TicketNotFound as exc:
             raise CliError(str(exc)) from None
-        return ticket_summary(decision.ticket)
 
     return run_with_store(work)
+
+
+def _decide(ticket_id: int, level: Severity | None, by: str) -> dict[str, object]:
+    async def action(desk: TicketDesk) -> Ticket:
+        return (await desk.decide_severity(ticket_id, level=level, actor=by)).ticket
+
+    return _with_desk(action)
+
+
+@tickets_app.command("set-status")
+def set_status_command(
+    ticket_id: int = typer.Argument(...),
+    status: str = typer.Argument(..., help="open, waiting_on_customer or resolved"),
+    by: str = typer.Option(..., "--by", help="Who changes it (recorded in the audit log)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Change the status: waiting_on_customer pauses workaround/resolution clocks."""
+    allowed = [s.value for s in TicketStatus]
+    if status not in allowed:
+        raise UsageError(f"unknown status {status!r}: use {', '.join(allowed)}")
+
+    async def action(desk: TicketDesk) -> Ticket:
+        return await desk.change_status(ticket_id, status, actor=by)
+
+    result = _with_desk(action)
+    if as_json:
+        _print_json(result)
+    else:
+        typer.echo(f"ticket #{ticket_id}: status {status} (by {by})", err=True)
 
 
 @tickets_app.command("confirm")
