@@ -17,7 +17,7 @@ from typing import Any, Protocol
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.outbox_worker import default_worker_id
-from bot.polling_loop import PollingLoop
+from bot.polling_worker import PollingWorker
 from models.store import Store
 from models.tables import InboxItem
 
@@ -36,7 +36,7 @@ class InboxProcessor(Protocol):
         ...
 
 
-class IntakeWorker:
+class IntakeWorker(PollingWorker):
     def __init__(
         self,
         store: Store,
@@ -49,23 +49,13 @@ class IntakeWorker:
         self._store = store
         self._worker_id = worker_id or default_worker_id()
         self._batch = batch
-        self._poll_interval = poll_interval
         self._lease = lease
         self._processors: dict[str, InboxProcessor] = {}
-        self._loop = PollingLoop(self.run_once, interval=poll_interval, name="intake")
+        super().__init__(interval=poll_interval, name="intake")
         self.after_commit: list[Any] = []  # callbacks, e.g. wake the outbox
 
     def register(self, source: str, processor: InboxProcessor) -> None:
         self._processors[source] = processor
-
-    def wake(self) -> None:
-        self._loop.wake()
-
-    def stop(self) -> None:
-        self._loop.stop()
-
-    async def run(self) -> None:
-        await self._loop.run()
 
     async def drain(self) -> int:
         """Process until the inbox has nothing claimable (tests and one-shot runs)."""

@@ -15,7 +15,7 @@ from datetime import timedelta
 from typing import Any
 
 from bot.email_outbound import PermanentSendError, TransientSendError
-from bot.polling_loop import PollingLoop
+from bot.polling_worker import PollingWorker
 from models.column_types import utcnow
 from models.store import Store
 from models.tables import OutboxItem
@@ -36,7 +36,7 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-class OutboxWorker:
+class OutboxWorker(PollingWorker):
     def __init__(
         self,
         store: Store,
@@ -49,25 +49,14 @@ class OutboxWorker:
     ) -> None:
         self._store = store
         self._worker_id = worker_id or default_worker_id()
-        self._poll_interval = poll_interval
         self._batch = batch
         self._lease = lease
         self._retry_delay = retry_delay
         self._handlers: dict[str, OutboxHandler] = {}
-        self._loop = PollingLoop(self.run_once, interval=poll_interval, name="outbox")
+        super().__init__(interval=poll_interval, name="outbox")
 
     def register(self, kind: str, handler: OutboxHandler) -> None:
         self._handlers[kind] = handler
-
-    def wake(self) -> None:
-        """Something was enqueued: look now rather than at the next poll."""
-        self._loop.wake()
-
-    def stop(self) -> None:
-        self._loop.stop()
-
-    async def run(self) -> None:
-        await self._loop.run()
 
     async def run_once(self) -> int:
         """Claim and send one batch; returns how many rows were attempted."""

@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.polling_loop import PollingLoop
+from bot.polling_worker import PollingWorker
 from bot.ticket_desk import TicketDesk
 from models.column_types import utcnow
 from models.store import NewOutboxItem, Store
@@ -37,22 +37,11 @@ def warning_text(ticket: Ticket, alarm: SlaAlarm) -> str:
     return f":warning: Ticket #{ticket.id}: 75% of the {clock} time is used; due {due}."
 
 
-class SlaScheduler:
+class SlaScheduler(PollingWorker):
     def __init__(self, *, store: Store, desk: TicketDesk, interval: float = 30.0) -> None:
         self._store = store
         self._desk = desk
-        self._interval = interval
-        self._loop = PollingLoop(self._pass, interval=interval, name="SLA scheduler")
-
-    def stop(self) -> None:
-        self._loop.stop()
-
-    async def run(self) -> None:
-        await self._loop.run()
-
-    async def _pass(self) -> int:
-        await self.run_once()
-        return 0  # a pass covers everything due: wait for the next interval
+        super().__init__(interval=interval, name="SLA scheduler")
 
     async def run_once(self) -> int:
         """Fire every alarm that is due and not yet fired; returns how many fired now."""
