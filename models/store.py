@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, or_, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from models.column_types import utcnow
@@ -113,7 +113,7 @@ class Store:
         stmt = (
             insert(InboxItem)
             .on_conflict_do_nothing(index_elements=["source", "dedupe_key"])
-            .returning(InboxItem.source, InboxItem.dedupe_key)  # type: ignore[arg-type]
+            .returning(col(InboxItem.source), col(InboxItem.dedupe_key))
         )
         rows = [
             {
@@ -281,7 +281,7 @@ class Store:
                 select(table)
                 .where(
                     table.status == QueueStatus.PENDING,
-                    or_(table.locked_until.is_(None), table.locked_until < now),  # type: ignore[union-attr]
+                    or_(col(table.locked_until).is_(None), col(table.locked_until) < now),
                     *extra,
                 )
                 .order_by(table.id)  # type: ignore[arg-type]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 import models.tables  # noqa: F401  (every table must be imported, or autogenerate drops it)
@@ -10,7 +11,7 @@ import models.tables  # noqa: F401  (every table must be imported, or autogenera
 target_metadata = SQLModel.metadata
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
