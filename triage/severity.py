@@ -39,6 +39,7 @@ class SeverityClassifier:
         # Both derive from the fitted pipeline only, so compute them once.
         self._weights = model.contribution_weights()
         self._feature_names = model.feature_names()
+        self._levels = tuple(level for level in SEVERITY_ORDER if level in model.classes)
 
     def classify(self, ticket: TicketText) -> SeverityVerdict:
         return self.classify_many([ticket])[0]
@@ -57,7 +58,7 @@ class SeverityClassifier:
         verdicts: list[SeverityVerdict] = []
         for i, cues in enumerate(cue_reports):
             probs = {level: float(probabilities[i, j]) for j, level in enumerate(SEVERITY_ORDER)}
-            decision = decide(probs, self.policy)
+            decision = decide(probs, self.policy, candidates=self._levels)
             explanation = explain(
                 decision,
                 rows[i],

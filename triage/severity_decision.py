@@ -9,7 +9,7 @@ under the model's probabilities is lowest. Below a confidence threshold the card
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from triage.levels import SEVERITY_ORDER, Severity
@@ -111,10 +111,19 @@ def expected_costs(
     }
 
 
-def decide(probabilities: Mapping[Severity, float], policy: DecisionPolicy) -> Decision:
-    """The level with the least expected cost; ties go to the more severe level."""
+def decide(
+    probabilities: Mapping[Severity, float],
+    policy: DecisionPolicy,
+    *,
+    candidates: Sequence[Severity] = SEVERITY_ORDER,
+) -> Decision:
+    """The level with the least expected cost; ties go to the more severe level.
+
+    `candidates` limits the choice to levels the model was trained on (a model trained
+    without "medium" must not suggest it just because its cost row is cheap).
+    """
     costs = expected_costs(probabilities, policy.costs)
-    chosen = min(SEVERITY_ORDER, key=lambda level: (costs[level], level.rank))
+    chosen = min(candidates, key=lambda level: (costs[level], level.rank))
     most_likely = max(
         SEVERITY_ORDER, key=lambda level: (probabilities.get(level, 0.0), -level.rank)
     )

@@ -44,10 +44,12 @@ def evaluate(
 ) -> Evaluation:
     """Score `model` on labelled `examples` the way the bot would use it."""
     probabilities = model.predict_proba([e.full_text for e in examples])
+    levels = [level for level in SEVERITY_ORDER if level in model.classes]
     decided: list[Severity] = []
     most_probable: list[Severity] = []
     for row in probabilities:
-        decided.append(decide(dict(zip(SEVERITY_ORDER, row, strict=True)), policy).severity)
+        probs = dict(zip(SEVERITY_ORDER, row, strict=True))
+        decided.append(decide(probs, policy, candidates=levels).severity)
         most_probable.append(SEVERITY_ORDER[int(row.argmax())])
     gold = [e.severity for e in examples]
     return Evaluation(

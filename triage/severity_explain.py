@@ -8,7 +8,7 @@ and cues, are the evidence. Character n-grams are left out: "rod d" explains not
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import sparse
@@ -69,21 +69,47 @@ def top_evidence(
     *,
     limit: int = MAX_EVIDENCE,
 ) -> tuple[Evidence, ...]:
-    """The `limit` readable features that push hardest towards the level, strongest first."""
+    """The `limit` readable features that push hardest towards the level, strongest first.
+
+    A word that is part of a cue's phrase is shown as that cue ("down" → "prod is down"
+    (outage)) with both contributions added: same words, more meaning.
+    """
     row = row.tocsr()
-    indices = row.indices
-    contributions = row.data * level_weights[indices]
-    order = np.argsort(-contributions, kind="stable")
-    chosen: list[Evidence] = []
-    for k in order:
-        weight = float(contributions[k])
-        if weight <= 0 or len(chosen) >= limit:
-            break
-        evidence = _evidence(str(feature_names[indices[k]]), weight, cues)
-        if evidence is None or _overlaps(evidence, chosen):
+    contributions = row.data * level_weights[row.indices]
+    candidates = [
+        evidence
+        for k in np.argsort(-contributions, kind="stable")
+        if contributions[k] > 0
+        and (
+            evidence := _evidence(str(feature_names[row.indices[k]]), float(contributions[k]), cues)
+        )
+    ]
+    phrases = [e for e in candidates if e.kind == "cue" and e.text]
+    merged: list[Evidence] = []
+    used: set[int] = set()
+    for evidence in candidates:
+        if evidence.kind == "term":
+            for i, cue in enumerate(phrases):
+                if i not in used and _contains_words(cue.text or "", evidence.text or ""):
+                    used.add(i)
+                    evidence = replace(cue, weight=cue.weight + evidence.weight)
+                    break
+        elif evidence in phrases and phrases.index(evidence) in used:
             continue
-        chosen.append(evidence)
+        merged.append(evidence)
+    merged.sort(key=lambda e: -e.weight)
+    chosen: list[Evidence] = []
+    for evidence in merged:
+        if len(chosen) >= limit:
+            break
+        if not _overlaps(evidence, chosen):
+            chosen.append(evidence)
     return tuple(chosen)
+
+
+def _contains_words(phrase: str, term: str) -> bool:
+    words, needle = phrase.lower().split(), term.lower().split()
+    return any(words[i : i + len(needle)] == needle for i in range(len(words) - len(needle) + 1))
 
 
 def _evidence(name: str, weight: float, cues: CueReport) -> Evidence | None:

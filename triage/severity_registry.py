@@ -39,6 +39,7 @@ from triage.severity_decision import DecisionPolicy
 from triage.severity_evaluation import Evaluation, holdout_evaluation
 from triage.severity_metrics import GateResult
 from triage.severity_model import (
+    CORPUS_SETTINGS,
     ModelSettings,
     SeverityExample,
     TrainedModel,
@@ -59,6 +60,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
     "sklearn.calibration._TemperatureScaling",
+    "sklearn.frozen._frozen.FrozenEstimator",
     "triage.severity_model.CompactTfidfVectorizer",
     "triage.severity_model.CueFeatures",
 )
@@ -90,6 +92,7 @@ class ModelCard:
     metrics: dict[str, Any] | None = None
     gate: dict[str, Any] | None = None
     notes: str = ""
+    chosen_c: float | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True)
@@ -191,11 +194,12 @@ def save_model(
         n_examples=model.summary.n_examples,
         label_counts=dict(model.summary.label_counts),
         data_sha256=model.summary.data_sha256,
-        settings=asdict(model.settings),
+        settings=json.loads(json.dumps(asdict(model.settings))),  # as it reads back
         library_versions=library_versions(),
         metrics=_evaluation_dict(evaluation),
         gate=asdict(gate) if gate is not None else None,
         notes=notes,
+        chosen_c=model.summary.chosen_c,
     )
     staging = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=versions))
     skops.io.dump(model.pipeline, staging / _MODEL_FILE, compression=zipfile.ZIP_DEFLATED)
@@ -236,9 +240,17 @@ def load_model(model_dir: Path, version: str | None = None) -> StoredModel:
         label_counts=dict(card.label_counts),
         data_sha256=card.data_sha256,
         fingerprints=fingerprints,
+        chosen_c=card.chosen_c,
     )
-    settings = ModelSettings(**card.settings)
+    settings = _settings_from_card(card.settings)
     return StoredModel(TrainedModel(pipeline, summary, settings), card, path)
+
+
+def _settings_from_card(stored: dict[str, Any]) -> ModelSettings:
+    known = {k: v for k, v in stored.items() if k in ModelSettings.__dataclass_fields__}
+    if "c_grid" in known:
+        known["c_grid"] = tuple(known["c_grid"])
+    return ModelSettings(**known)
 
 
 def _evaluation_dict(evaluation: Evaluation | None) -> dict[str, Any] | None:
@@ -333,8 +345,10 @@ def train_default(
 ) -> StoredModel:
     """Train from the bundled corpus (deterministic), evaluate on a hold-out, store, activate."""
     examples = list(examples) if examples is not None else read_corpus()
-    evaluation = holdout_evaluation(examples, DecisionPolicy(), seed=DEFAULT_SEED)
-    model = train(examples, seed=DEFAULT_SEED)
+    evaluation = holdout_evaluation(
+        examples, DecisionPolicy(), seed=DEFAULT_SEED, settings=CORPUS_SETTINGS
+    )
+    model = train(examples, seed=DEFAULT_SEED, settings=CORPUS_SETTINGS)
     card = save_model(model_dir, model, source=BUNDLED_SOURCE, evaluation=evaluation)
     return StoredModel(model, card, model_dir / "versions" / card.version)
 

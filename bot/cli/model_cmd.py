@@ -36,7 +36,13 @@ from triage.levels import SEVERITY_ORDER, Severity
 from triage.severity_decision import DecisionPolicy
 from triage.severity_evaluation import Evaluation, evaluate, holdout_evaluation, retrain
 from triage.severity_metrics import SeverityMetrics
-from triage.severity_model import SeverityExample, TrainedModel, train
+from triage.severity_model import (
+    CORPUS_SETTINGS,
+    ModelSettings,
+    SeverityExample,
+    TrainedModel,
+    train,
+)
 from triage.severity_registry import (
     BUNDLED_SOURCE,
     ModelCard,
@@ -186,16 +192,17 @@ def _training_bar(total_steps: int) -> Iterator[_TrainingProgress]:
 
 
 def _train_with_bar(
-    examples: Sequence[SeverityExample], policy: DecisionPolicy, seed: int, evaluate_first: bool
-) -> tuple[TrainedModel, Evaluation | None]:
-    evaluation: Evaluation | None = None
-    with _training_bar(2 if evaluate_first else 1) as bar:
-        if evaluate_first:
-            bar.begin("hold-out evaluation (80/20)")
-            evaluation = holdout_evaluation(examples, policy, seed=seed)
-            bar.end()
+    examples: Sequence[SeverityExample],
+    policy: DecisionPolicy,
+    seed: int,
+    settings: ModelSettings,
+) -> tuple[TrainedModel, Evaluation]:
+    with _training_bar(2) as bar:
+        bar.begin("hold-out evaluation (80/20)")
+        evaluation = holdout_evaluation(examples, policy, seed=seed, settings=settings)
+        bar.end()
         bar.begin(f"training on {len(examples):,} tickets")
-        model = train(examples, seed=seed, progress=bar.stage)
+        model = train(examples, seed=seed, settings=settings, progress=bar.stage)
         bar.end()
     return model, evaluation
 
@@ -221,13 +228,13 @@ def train_command(
     directory = resolve_model_dir(model_dir)
     policy = decision_policy()
     if data is None:
-        examples, source = read_corpus(), BUNDLED_SOURCE
+        examples, source, settings = read_corpus(), BUNDLED_SOURCE, CORPUS_SETTINGS
     else:
         examples = _read(data, _columns(text_col, subject_col, label_col, label_map))
-        source = f"file:{data.name}"
+        source, settings = f"file:{data.name}", ModelSettings()
     if len({e.severity for e in examples}) < 2:
         raise UsageError("training needs examples of at least two severity levels")
-    model, evaluation = _train_with_bar(examples, policy, seed, evaluate_first=True)
+    model, evaluation = _train_with_bar(examples, policy, seed, settings)
     card = save_model(directory, model, source=source, seed=seed, evaluation=evaluation)
     if as_json:
         typer.echo(card.to_json())
@@ -236,8 +243,7 @@ def train_command(
         f"trained model [bold]{card.version}[/] on {card.n_examples:,} tickets ({source})"
     )
     _stdout.print("labels: " + ", ".join(f"{k} {v:,}" for k, v in card.label_counts.items()))
-    if evaluation is not None:
-        _print_metrics(evaluation.decided, title="hold-out (20%), suggested level")
+    _print_metrics(evaluation.decided, title="hold-out (20%), suggested level")
     _stdout.print(f"active model: {card.version} in {directory}")
 
 
@@ -334,16 +340,18 @@ def retrain_command(
     """Fold engineers' decisions into the training data; activate only if the gate passes."""
     directory = resolve_model_dir(model_dir)
     policy = decision_policy()
-    base = (
-        read_corpus()
-        if data is None
-        else _read(data, _columns(text_col, subject_col, label_col, label_map))
-    )
+    if data is None:
+        base, settings = read_corpus(), CORPUS_SETTINGS
+    else:
+        base = _read(data, _columns(text_col, subject_col, label_col, label_map))
+        settings = ModelSettings()
     decided = _feedback_examples(feedback)
     stored = _active(directory)
     with _training_bar(1) as bar:
         bar.begin(f"retraining with {len(decided):,} decided tickets")
-        outcome = retrain(base, decided, stored.model, policy, seed=seed, progress=bar.stage)
+        outcome = retrain(
+            base, decided, stored.model, policy, seed=seed, settings=settings, progress=bar.stage
+        )
         bar.end()
     card: ModelCard | None = None
     if outcome.accepted and outcome.candidate is not None:

@@ -1,0 +1,136 @@
+"""Severity classifier speed: one-message latency warm, batched throughput, 50k-row training.
+
+- one message: `SeverityClassifier.classify` on devset messages one at a time, after warm-up
+  (the model and the spaCy pipeline are loaded once per process in the bot too);
+- batched: `classify_many` over 2,000 messages;
+- training: `train()` on 50,000 rows resampled (with replacement, seed 0) from the train
+  splits of the real datasets in ../shared/data (the issue's "50k rows" scale).
+
+Prints the figures; asserts nothing. Run: .venv/bin/python bench/triage_latency.py
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from triage.levels import Severity  # noqa: E402
+from triage.severity import SeverityClassifier  # noqa: E402
+from triage.severity_model import CORPUS_SETTINGS, SeverityExample, train  # noqa: E402
+from triage.severity_registry import read_corpus  # noqa: E402
+from triage.ticket_text import CustomerMessage, TicketText  # noqa: E402
+
+SHARED = REPO.parent / "shared"
+TRAINING_ROWS = 50_000
+
+
+def messages() -> list[TicketText]:
+    """Realistic unseen messages: the devset if present, else the corpus itself."""
+    devset = SHARED / "devset" / "devset.jsonl"
+    if devset.is_file():
+        rows = [json.loads(line) for line in devset.open(encoding="utf-8") if line.strip()]
+        pairs = [(r.get("subject"), r["text"], r["channel"]) for r in rows]
+    else:
+        pairs = [(e.subject, e.text, e.channel) for e in read_corpus()]
+    return [
+        TicketText(subject, (CustomerMessage(text=text, channel=channel),), channel)
+        for subject, text, channel in pairs
+    ]
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+def bench_single(classifier: SeverityClassifier, tickets: list[TicketText]) -> None:
+    for ticket in tickets[:50]:
+        classifier.classify(ticket)  # warm-up: caches, allocator, first-call paths
+    timings: list[float] = []
+    for _ in range(3):
+        for ticket in tickets:
+            # A new object each time so the cue memo cannot answer from a previous round.
+            fresh = TicketText(ticket.subject, ticket.messages, ticket.channel)
+            text_variant = TicketText(
+                fresh.subject,
+                (CustomerMessage(text=fresh.body + f"\n#{len(timings)}"),),
+                fresh.channel,
+            )
+            started = time.perf_counter()
+            classifier.classify(text_variant)
+            timings.append((time.perf_counter() - started) * 1000)
+    print(
+        f"one message, warm ({len(timings)} calls): p50 {statistics.median(timings):.2f} ms, "
+        f"p90 {percentile(timings, 90):.2f} ms, p99 {percentile(timings, 99):.2f} ms, "
+        f"max {max(timings):.2f} ms"
+    )
+
+
+def bench_batched(classifier: SeverityClassifier, tickets: list[TicketText]) -> None:
+    batch = [
+        TicketText(t.subject, (CustomerMessage(text=t.body + f"\n#{i}"),), t.channel)
+        for i, t in enumerate((tickets * (2000 // len(tickets) + 1))[:2000])
+    ]
+    best = 0.0
+    for _ in range(3):
+        started = time.perf_counter()
+        classifier.classify_many(batch)
+        best = max(best, len(batch) / (time.perf_counter() - started))
+        batch = [
+            TicketText(t.subject, (CustomerMessage(text=t.body + "."),), t.channel) for t in batch
+        ]
+    print(f"batched classify_many ({len(batch):,} messages): {best:,.0f} messages/s (best of 3)")
+
+
+def training_rows() -> list[SeverityExample]:
+    csv.field_size_limit(2**31 - 1)
+    pool: list[SeverityExample] = []
+    for path in sorted((SHARED / "data").glob("*.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for r in csv.DictReader(handle):
+                if r["split"] == "train":
+                    pool.append(
+                        SeverityExample(
+                            r["title"] or None, r["body"] or "", Severity(r["severity"])
+                        )
+                    )
+    rng = random.Random(0)
+    return [rng.choice(pool) for _ in range(TRAINING_ROWS)]
+
+
+def bench_training() -> None:
+    if not (SHARED / "data").is_dir():
+        print("training on 50k rows: skipped (../shared/data is not present)")
+        return
+    rows = training_rows()
+    chars = sum(len(r.full_text) for r in rows) / len(rows)
+    started = time.perf_counter()
+    train(rows, seed=0)
+    seconds = time.perf_counter() - started
+    print(
+        f"training on {len(rows):,} rows (resampled real bug reports, mean {chars:.0f} chars): "
+        f"{seconds:.1f} s"
+    )
+
+
+def main() -> None:
+    started = time.perf_counter()
+    model = train(read_corpus(), seed=0, settings=CORPUS_SETTINGS)
+    print(f"default model trained from the bundled corpus in {time.perf_counter() - started:.1f} s")
+    classifier = SeverityClassifier(model)
+    tickets = messages()
+    bench_single(classifier, tickets)
+    bench_batched(classifier, tickets)
+    bench_training()
+
+
+if __name__ == "__main__":
+    main()
