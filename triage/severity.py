@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from triage.levels import SEVERITY_ORDER, Severity
 from triage.severity_cues import extract_cues_many
 from triage.severity_decision import DecisionPolicy, decide
-from triage.severity_explain import Evidence, explain
+from triage.severity_explain import Evidence, explain, explainable_features
 from triage.severity_model import TrainedModel, prepare_text
 from triage.ticket_text import TicketText
 
@@ -39,6 +39,7 @@ class SeverityClassifier:
         # Both derive from the fitted pipeline only, so compute them once.
         self._weights = model.contribution_weights()
         self._feature_names = model.feature_names()
+        self._explainable = explainable_features(self._feature_names)
         self._levels = tuple(level for level in SEVERITY_ORDER if level in model.classes)
 
     def classify(self, ticket: TicketText) -> SeverityVerdict:
@@ -65,6 +66,7 @@ class SeverityClassifier:
                 self._weights[SEVERITY_ORDER.index(decision.severity)],
                 self._feature_names,
                 cues,
+                explainable=self._explainable,
             )
             verdicts.append(
                 SeverityVerdict(

@@ -25,7 +25,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Token
 
 # Long pasted logs add nothing to the cues but cost time; support messages are far shorter.
-MAX_CUE_CHARS = 6000
+MAX_CUE_CHARS = 3000
 _BATCH_SIZE = 256
 _RECENT_REPORTS = 4096
 
@@ -1303,7 +1303,9 @@ class CuePipeline:
             "performance",
             [[{"LIKE_NUM": True}, {"LOWER": {"IN": ["seconds", "minutes", "hours", "secs"]}}]],
         )
-        self.shapes.add("security_inquiry", [[{"LOWER": {"REGEX": r"^cve-\d"}}]])
+        # Regex predicates are slow: run this one only on texts that mention "cve".
+        self.cve_ids = Matcher(nlp.vocab)
+        self.cve_ids.add("security_inquiry", [[{"LOWER": {"REGEX": r"^cve-\d"}}]])
         self.shapes.add("question", [[{"IS_SENT_START": True, "LOWER": "how"}]])
         # spaCy's vocab grows while processing, and the matchers are not re-entrant.
         self._lock = threading.Lock()
@@ -1324,12 +1326,17 @@ class CuePipeline:
             return out
 
     def _analyse(self, prepared: list[str]) -> list[CueReport]:
+        if len(prepared) == 1:  # nlp() skips pipe()'s batching machinery: faster for one text
+            return [self._report(self.nlp(prepared[0]))]
         return [self._report(doc) for doc in self.nlp.pipe(prepared, batch_size=_BATCH_SIZE)]
 
     def _report(self, doc: Doc) -> CueReport:
         keyed: list[tuple[str, int, int]] = [(ent.label_, ent.start, ent.end) for ent in doc.ents]
         strings = doc.vocab.strings
-        for matcher in (self.surface, self.lemmas, self.shapes):
+        matchers = [self.surface, self.lemmas, self.shapes]
+        if "cve" in doc.text:
+            matchers.append(self.cve_ids)
+        for matcher in matchers:
             keyed.extend((strings[match_id], start, end) for match_id, start, end in matcher(doc))
         sentence_of = _sentence_index(doc)
         scope_tokens = {
@@ -1358,13 +1365,17 @@ def _prepare(text: str) -> str:
 
 
 def _sentence_index(doc: Doc) -> list[int]:
-    index: list[int] = []
-    sentence = -1
-    for token in doc:
-        if token.is_sent_start or sentence < 0:
-            sentence += 1
-        index.append(sentence)
-    return index
+    """Sentence number of every token (vectorised: iterating Token objects is slow)."""
+    if len(doc) == 0:
+        return []
+    return (np.cumsum(_sentence_starts(doc)) - 1).tolist()
+
+
+def _sentence_starts(doc: Doc) -> np.ndarray:
+    starts = doc.to_array("SENT_START") == 1
+    if len(starts):
+        starts[0] = True
+    return starts
 
 
 def _longest_per_cue(keyed: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -1465,9 +1476,10 @@ def _vectorise(doc: Doc, found: Sequence[_Found], sentence_of: list[int]) -> np.
     for name, on in combined.items():
         vector[_FEATURE_INDEX[f"cue:{name}"]] = 1.0 if on else 0.0
     n_sentences = (sentence_of[-1] + 1) if sentence_of else 1
-    questions = sum(
-        1 for t in doc if t.text == "?" and (t.i + 1 == len(doc) or t.nbor().is_sent_start)
-    )
+    # Sentences ending in "?": a "?" token followed by a sentence start (or the end).
+    question_marks = doc.to_array("ORTH") == doc.vocab.strings["?"]
+    ends_sentence = np.append(_sentence_starts(doc)[1:], True)
+    questions = int(np.sum(question_marks & ends_sentence)) if len(doc) else 0
     vector[_FEATURE_INDEX["cue:question_marks"]] = min(1.0, questions / n_sentences)
     vector[_FEATURE_INDEX["cue:length"]] = math.log1p(len(doc)) / 8.0
     return vector

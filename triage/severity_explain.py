@@ -18,6 +18,7 @@ from triage.severity_cues import CueReport, cue_label
 from triage.severity_decision import Decision
 
 MAX_EVIDENCE = 3
+_CANDIDATES = 12
 _WORD_PREFIX = "words__"
 _CUE_PREFIX = "cues__"
 # Cue features that describe the text's shape, not its content: no use as evidence.
@@ -68,6 +69,7 @@ def top_evidence(
     cues: CueReport,
     *,
     limit: int = MAX_EVIDENCE,
+    explainable: np.ndarray | None = None,
 ) -> tuple[Evidence, ...]:
     """The `limit` readable features that push hardest towards the level, strongest first.
 
@@ -75,14 +77,19 @@ def top_evidence(
     (outage)) with both contributions added: same words, more meaning.
     """
     row = row.tocsr()
-    contributions = row.data * level_weights[row.indices]
+    indices = row.indices
+    contributions = row.data * level_weights[indices]
+    if explainable is not None:
+        keep = explainable[indices]
+        indices, contributions = indices[keep], contributions[keep]
+    if len(contributions) > _CANDIDATES:  # only the strongest can make the top three
+        strongest = np.argpartition(-contributions, _CANDIDATES)[:_CANDIDATES]
+        indices, contributions = indices[strongest], contributions[strongest]
     candidates = [
         evidence
         for k in np.argsort(-contributions, kind="stable")
         if contributions[k] > 0
-        and (
-            evidence := _evidence(str(feature_names[row.indices[k]]), float(contributions[k]), cues)
-        )
+        and (evidence := _evidence(str(feature_names[indices[k]]), float(contributions[k]), cues))
     ]
     phrases = [e for e in candidates if e.kind == "cue" and e.text]
     merged: list[Evidence] = []
@@ -105,6 +112,23 @@ def top_evidence(
         if not _overlaps(evidence, chosen):
             chosen.append(evidence)
     return tuple(chosen)
+
+
+def explainable_features(feature_names: Sequence[str]) -> np.ndarray:
+    """Mask of features that can be shown as evidence (words and content cues, no char grams).
+
+    Computed once per model: filtering a message's few hundred active features with it is
+    much cheaper than inspecting every one of them per message.
+    """
+    names = [str(n) for n in feature_names]
+    return np.array(
+        [
+            (n.startswith(_WORD_PREFIX) or n.startswith(_CUE_PREFIX))
+            and n.removeprefix(_CUE_PREFIX) not in _NOT_EVIDENCE
+            for n in names
+        ],
+        dtype=bool,
+    )
 
 
 def _contains_words(phrase: str, term: str) -> bool:
@@ -144,9 +168,11 @@ def explain(
     level_weights: np.ndarray,
     feature_names: Sequence[str],
     cues: CueReport,
+    *,
+    explainable: np.ndarray | None = None,
 ) -> Explanation:
     """One sentence: the level, any caveat (low confidence, chosen for safety), the evidence."""
-    evidence = top_evidence(row, level_weights, feature_names, cues)
+    evidence = top_evidence(row, level_weights, feature_names, cues, explainable=explainable)
     return Explanation(sentence=sentence_for(decision, evidence), evidence=evidence)
 
 

@@ -61,6 +61,7 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "sklearn.calibration._SigmoidCalibration",
     "sklearn.calibration._TemperatureScaling",
     "sklearn.frozen._frozen.FrozenEstimator",
+    "triage.severity_model.CharTfidfVectorizer",
     "triage.severity_model.CompactTfidfVectorizer",
     "triage.severity_model.CueFeatures",
 )

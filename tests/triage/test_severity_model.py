@@ -75,3 +75,30 @@ def test_training_needs_two_levels() -> None:
     rows = [SeverityExample(None, f"message {i}", Severity.LOW) for i in range(10)]
     with pytest.raises(ValueError):
         train(rows)
+
+
+def test_the_fast_feature_path_equals_the_pipelines_own_transform(
+    tiny_severity_model: TrainedModel,
+) -> None:
+    texts = ["Production down for all users!", "How do I export?", ""]
+    union = tiny_severity_model.pipeline.named_steps["features"]
+    expected = union.transform(texts).toarray()
+    assert np.allclose(tiny_severity_model.features(texts).toarray(), expected)
+
+
+def test_the_fast_probability_path_equals_scikit_learns(tiny_severity_model: TrainedModel) -> None:
+    rows = tiny_severity_model.features(["prod down", "typo in the docs", "sandbox is slow"])
+    classifier = tiny_severity_model.pipeline.named_steps["classifier"]
+    expected = classifier.predict_proba(rows)
+    order = [list(classifier.classes_).index(str(level)) for level in SEVERITY_ORDER]
+    assert np.allclose(tiny_severity_model.probabilities(rows), expected[:, order])
+
+
+def test_the_fast_tfidf_counting_equals_scikit_learns(tiny_severity_model: TrainedModel) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = ["Production down for ALL users!!", "how do i export?", "", "zzz qqq unseen words"]
+    for _, vectorizer in tiny_severity_model.pipeline.named_steps["features"].transformer_list:
+        if isinstance(vectorizer, TfidfVectorizer):
+            expected = TfidfVectorizer.transform(vectorizer, texts).toarray()
+            assert np.allclose(vectorizer.transform(texts).toarray(), expected)
