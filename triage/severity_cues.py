@@ -57,7 +57,6 @@ _CUE_LABELS: dict[str, tuple[str, str]] = {
     "resolved": ("already resolved", "still unresolved"),
     "billing": ("billing/licensing", "not billing"),
     "minimal_impact": ("minimal impact stated", "impact not minimal"),
-    "urgency_words": ("urgent wording", "not urgent"),
 }
 CUE_NAMES: tuple[str, ...] = tuple(_CUE_LABELS)
 
@@ -1211,35 +1210,6 @@ def _lower_phrases() -> dict[str, list[str]]:
             "doesn't affect",
             "does not affect",
             "not impacting",
-        ],  # fmt: skip
-        "urgency_words": [
-            "urgent",
-            "urgently",
-            "asap",
-            "emergency",
-            "critical",
-            "p1",
-            "sev1",
-            "sev 1",
-            "sev-1",
-            "immediately",
-            "!!!",
-            "!!",
-            "help",
-            "🔥",
-            "fire",
-            "sos",
-            "scream",
-            "right now",
-            "escalate",
-            "escalation",
-            "top priority",
-            "highest priority",
-            "please hurry",
-            "as soon as possible",
-            "deadline",
-            "month-end",
-            "go-live",
         ],  # fmt: skip
     }
 

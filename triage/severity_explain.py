@@ -33,7 +33,8 @@ _UNINFORMATIVE = frozenset(
         "its", "this", "that", "with", "at", "be", "been", "have", "has", "had", "can", "could",
         "would", "will", "any", "just", "so", "as", "if", "from", "by", "there", "here", "all",
         "im", "ive", "hope", "well", "good", "morning", "afternoon", "guys", "folks", "everyone",
-        "sincerely",
+        "sincerely", "though", "although", "do", "does", "did", "how", "what", "about",
+        "also", "then", "yet", "really", "very", "some", "get", "got",
     }
 )  # fmt: skip
 

@@ -9,6 +9,7 @@ probabilities honest enough to feed a cost-aware decision rule.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -294,9 +295,25 @@ def _unfrozen(estimator: object) -> Any:
     return estimator.estimator if isinstance(estimator, FrozenEstimator) else estimator
 
 
+# The customer's own priority words. The rubric judges what is happening, never the
+# adjectives ("URGENT!!!" on a blurry logo is low, "no rush" on an empty dashboard is
+# critical); the corpus has both, so these words only teach noise and would show up as
+# "evidence" on the card. "business-critical" / "mission-critical" describe impact: kept.
+_CUSTOMER_PRIORITY = re.compile(
+    r"\b(?:urgent(?:ly)?|asap|emergency|p[01]|sev[ -]?[01]|prio(?:rity)?[ -]?[01]|"
+    r"(?:highest|top|high|very high) priority)\b"
+    r"|(?<!business[- ])(?<!mission[- ])\bcritical\b"
+    r"|!{2,}|:(?:rotating_light|fire|sos|scream|exclamation|bangbang|warning|alert):|[🚨🔥‼❗]",
+    re.IGNORECASE,
+)
+
+
 def prepare_text(text: str) -> str:
-    """Truncate overly long input; the same function is applied at training and serving."""
-    return text[:MAX_TEXT_CHARS]
+    """What the model reads: truncated, and without the customer's own priority words.
+
+    Applied identically at training and serving (and for the cue evidence on the card).
+    """
+    return _CUSTOMER_PRIORITY.sub(" ", text[:MAX_TEXT_CHARS])
 
 
 def build_features(settings: ModelSettings) -> FeatureUnion:

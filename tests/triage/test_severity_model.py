@@ -7,7 +7,7 @@ import pytest
 
 from triage.levels import SEVERITY_ORDER, Severity
 from triage.severity import SeverityClassifier
-from triage.severity_model import SeverityExample, TrainedModel, train
+from triage.severity_model import SeverityExample, TrainedModel, prepare_text, train
 from triage.ticket_text import CustomerMessage, TicketText
 
 
@@ -102,3 +102,11 @@ def test_the_fast_tfidf_counting_equals_scikit_learns(tiny_severity_model: Train
         if isinstance(vectorizer, TfidfVectorizer):
             expected = TfidfVectorizer.transform(vectorizer, texts).toarray()
             assert np.allclose(vectorizer.transform(texts).toarray(), expected)
+
+
+def test_the_customers_own_priority_words_are_not_read() -> None:
+    prepared = prepare_text("URGENT!!! CRITICAL: sev1, P1, asap. Our business-critical app")
+    lowered = prepared.lower()
+    for word in ("urgent", "critical:", "sev1", "p1", "asap", "!!"):
+        assert word not in lowered
+    assert "business-critical app" in prepared
