@@ -114,3 +114,17 @@ def test_cue_labels_read_as_words() -> None:
     assert cue_label("cue:workaround:negated") == "no workaround"
     assert cue_label("cue:env_nonprod") == "non-production environment"
     assert cue_label("cue:production_impact") == "production impact"
+
+
+def test_entity_spans_are_read_exactly_as_spacy_reports_them() -> None:
+    from triage.severity_cues import _entity_spans, cue_pipeline
+
+    nlp = cue_pipeline().nlp
+    for text in [
+        "all users on prod and every customer in staging are down",
+        "no one in the whole company, only me, a single user on the sandbox environment",
+        "",
+        "production production staging",
+    ]:
+        doc = nlp(text)
+        assert _entity_spans(doc) == [(e.label_, e.start, e.end) for e in doc.ents]
