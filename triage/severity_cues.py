@@ -1261,7 +1261,7 @@ class CuePipeline:
         self.nlp = nlp
         self.surface = PhraseMatcher(nlp.vocab, attr="LOWER")
         for key, phrases in _lower_phrases().items():
-            self.surface.add(key, list(nlp.tokenizer.pipe(dict.fromkeys(phrases))))
+            self.surface.add(key, [nlp.make_doc(p) for p in dict.fromkeys(phrases)])
         self.lemmas = PhraseMatcher(nlp.vocab, attr="LEMMA")
         with nlp.select_pipes(enable=["lemmatizer"]):
             for key, phrases in _lemma_phrases().items():
@@ -1303,7 +1303,7 @@ class CuePipeline:
     def _report(self, doc: Doc) -> CueReport:
         keyed = _entity_spans(doc)
         strings = doc.vocab.strings
-        matchers = [self.surface, self.lemmas, self.shapes]
+        matchers: list[Matcher | PhraseMatcher] = [self.surface, self.lemmas, self.shapes]
         if "cve" in doc.text:
             matchers.append(self.cve_ids)
         for matcher in matchers:

@@ -66,7 +66,7 @@ class Explanation:
 def top_evidence(
     row: sparse.csr_matrix,
     level_weights: np.ndarray,
-    feature_names: Sequence[str],
+    feature_names: Sequence[str] | np.ndarray,
     cues: CueReport,
     *,
     limit: int = MAX_EVIDENCE,
@@ -115,7 +115,7 @@ def top_evidence(
     return tuple(chosen)
 
 
-def explainable_features(feature_names: Sequence[str]) -> np.ndarray:
+def explainable_features(feature_names: Sequence[str] | np.ndarray) -> np.ndarray:
     """Mask of features that can be shown as evidence (words and content cues, no char grams).
 
     Computed once per model: filtering a message's few hundred active features with it is
@@ -167,7 +167,7 @@ def explain(
     decision: Decision,
     row: sparse.csr_matrix,
     level_weights: np.ndarray,
-    feature_names: Sequence[str],
+    feature_names: Sequence[str] | np.ndarray,
     cues: CueReport,
     *,
     explainable: np.ndarray | None = None,

@@ -103,7 +103,7 @@ class TrainingSummary:
     chosen_c: float | None = None
 
 
-class CueFeatures(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):  # type: ignore[misc]
+class CueFeatures(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):  # type: ignore[misc,call-arg]
     """The spaCy cue vector as a stateless scikit-learn transformer (nothing to fit).
 
     `auto_wrap_output_keys=None`: no pandas output wrapping, which costs 0.1 ms per call.

@@ -438,7 +438,10 @@ def list_command(model_dir: ModelDirOption = None, as_json: JsonOption = False) 
             f"no models in {directory} (one is trained on first use, or run `intake train`)"
         )
         return
-    table = Table("", "version", "created", "source", "tickets", "macro-F1", "crit. recall", "gate")
+    # The version is the creation time (UTC) plus the data hash; it is copied into
+    # `intake model activate`, so it never wraps.
+    table = Table("", "version", "source", "tickets", "macro-F1", "crit.R", "gate")
+    table.columns[1].no_wrap = True
     for entry in entries:
         card = entry.card
         decided = (card.metrics or {}).get("decided", {})
@@ -446,7 +449,6 @@ def list_command(model_dir: ModelDirOption = None, as_json: JsonOption = False) 
         table.add_row(
             "*" if entry.active else "",
             card.version,
-            card.created_at,
             card.source,
             f"{card.n_examples:,}",
             _fmt(decided.get("macro_f1")),
