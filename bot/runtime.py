@@ -176,10 +176,6 @@ class IntakeRuntime:
                 "enabled" if self.slack_enabled else "disabled",
             )
 
-    def mark_ready(self, ready: bool) -> None:
-        """`/healthz` answers 200 only while this is set (serve waits for its workers)."""
-        self._ready = ready
-
     async def stop(self) -> None:
         """Stop accepting, let in-flight work finish, then close the store."""
         self._ready = False

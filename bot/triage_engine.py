@@ -10,11 +10,10 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from bot.config import AppConfig
 from triage.completeness import CompletenessReport, check_completeness
-from triage.levels import DEFAULT_REQUIRED_FIELDS, Severity
+from triage.levels import DEFAULT_REQUIRED_FIELDS
 from triage.severity import SeverityClassifier, SeverityVerdict
 from triage.ticket_text import CustomerMessage, TicketText
 
@@ -68,10 +67,3 @@ class TriageEngine:
         self, messages: Sequence[CustomerMessage], *, subject: str | None
     ) -> CompletenessReport:
         return check_completeness(messages, subject=subject)
-
-    @staticmethod
-    def severity(value: str) -> Severity:
-        return Severity(value)
-
-    def plan(self, name: str) -> Any:
-        return self._config.sla_plans[name]

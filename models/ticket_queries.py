@@ -13,7 +13,6 @@ from models.tables import (
     Attachment,
     AuditEvent,
     Conversation,
-    Direction,
     Message,
     Ticket,
 )
@@ -79,15 +78,6 @@ async def attachments_of(session: AsyncSession, message_ids: Sequence[int]) -> l
     return list(result.all())
 
 
-async def last_outbound_message(session: AsyncSession, conversation_id: int) -> Message | None:
-    result = await session.exec(
-        select(Message)
-        .where(Message.conversation_id == conversation_id, Message.direction == Direction.OUT)
-        .order_by(col(Message.id).desc())
-    )
-    return result.first()
-
-
 async def audit_events(session: AsyncSession, ticket_id: int) -> list[AuditEvent]:
     result = await session.exec(
         select(AuditEvent).where(AuditEvent.ticket_id == ticket_id).order_by(col(AuditEvent.id))
@@ -109,13 +99,3 @@ async def list_tickets(session: AsyncSession, *, limit: int | None = None) -> li
     if limit:
         stmt = stmt.limit(limit)
     return list((await session.exec(stmt)).all())
-
-
-async def tickets_due_for_alarm(session: AsyncSession, *, limit: int = 200) -> list[Ticket]:
-    result = await session.exec(
-        select(Ticket)
-        .where(col(Ticket.next_alarm_at).is_not(None), col(Ticket.next_alarm_at) <= utcnow())
-        .order_by(col(Ticket.next_alarm_at))
-        .limit(limit)
-    )
-    return list(result.all())
