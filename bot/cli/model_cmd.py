@@ -8,7 +8,6 @@ with `--json` stdout carries exactly one JSON object.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -390,10 +389,6 @@ def _feedback_examples(path: Path | None) -> list[SeverityExample]:
     if path is not None:
         columns = ExportColumns(text=("text",), subject="subject", label="severity")
         return _read(path, columns)
-    if importlib.util.find_spec("bot.feedback_export") is None:
-        raise UsageError(
-            "no feedback source: pass --feedback FILE (the store export is not available)"
-        )
     from bot.cli.store_access import run_with_store
     from bot.feedback_export import decided_severity_examples
 
