@@ -400,10 +400,14 @@ def _usable_active(model_dir: Path) -> StoredModel | None:
         log.info("bundled corpus changed since model %s; retraining", version)
         return None
     try:
-        return load_model(model_dir, version)
-    except (ModelRegistryError, OSError, ValueError) as exc:
-        log.warning("cannot load severity model %s (%s); retraining", version, exc)
+        stored = load_model(model_dir, version)
+        # A model saved by an older release can load yet no longer fit today's feature code
+        # (e.g. a different vector width): one prediction tells before a worker depends on it.
+        stored.model.probabilities(stored.model.features(["can this model still be used?"]))
+    except Exception as exc:  # any failure means "not usable": retrain rather than crash
+        log.warning("cannot use severity model %s (%s); retraining the default", version, exc)
         return None
+    return stored
 
 
 def label_counts(examples: Sequence[SeverityExample]) -> dict[str, int]:
