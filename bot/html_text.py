@@ -4,7 +4,7 @@ Triage and reply trimming work on lines, so the converter keeps what they need: 
 line breaks, list items, table cells separated by spaces, and `<blockquote>` history turned into
 `> ` quoted lines (so the reply trimmer can drop it like plain-text quoting). It emits no
 Markdown: html2text's `1\\.` escapes, `**bold**` and `---|---` table rules are noise for triage
-(see docs/email.md for the comparison).
+(see README.md, "Email parsing: design notes", for the comparison).
 """
 
 from __future__ import annotations
