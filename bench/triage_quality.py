@@ -6,7 +6,8 @@
    baseline, both trained on split == train and scored on split == test in this same run,
    next to the baseline figures published in that folder's README.
 
-Prints Markdown tables (quoted in README.md, "Severity suggestion"). Run: .venv/bin/python bench/triage_quality.py
+Prints Markdown tables (quoted in README.md, "Severity suggestion").
+Run: .venv/bin/python bench/triage_quality.py
 """
 
 from __future__ import annotations

@@ -88,7 +88,8 @@ class ModelSettings:
         return c * min(1.0, self.reference_rows / max(1, n_rows))
 
 
-# The bundled corpus's settings: C chosen by leave-one-writer-out CV (README.md, "Severity suggestion").
+# The bundled corpus's settings: C chosen by leave-one-writer-out CV
+# (README.md, "Severity suggestion").
 CORPUS_SETTINGS = ModelSettings(c=100.0)
 
 
