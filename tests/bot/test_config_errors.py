@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.config import ConfigError, load_config, parse_config
 from bot.settings import Settings, load_settings
@@ -148,4 +147,3 @@ def test_defaults_are_the_documented_ones(clean_env: None) -> None:
     settings = Settings()
     assert (settings.smtp_host, settings.smtp_port, settings.http_port) == ("127.0.0.1", 2525, 8080)
     assert settings.database_url.startswith("sqlite:///")
-    assert yaml.safe_load  # the yaml loader is the safe one
