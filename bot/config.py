@@ -15,6 +15,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from triage.levels import SEVERITY_ORDER
+from triage.severity_decision import DEFAULT_COSTS
 
 REPO_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 
@@ -70,11 +71,10 @@ class EmailConfig(_Strict):
 
 
 def _default_costs() -> dict[str, dict[str, float]]:
+    # One source of truth: the triage package's defaults (config.yaml repeats them for users).
     return {
-        "critical": {"critical": 0, "high": 6, "medium": 10, "low": 15},
-        "high": {"critical": 1, "high": 0, "medium": 3, "low": 6},
-        "medium": {"critical": 1.5, "high": 0.7, "medium": 0, "low": 1.5},
-        "low": {"critical": 2, "high": 1, "medium": 0.5, "low": 0},
+        str(true): {str(predicted): cost for predicted, cost in row.items()}
+        for true, row in DEFAULT_COSTS.items()
     }
 
 

@@ -33,13 +33,19 @@ def test_defaults_match_config_yaml() -> None:
     }
 
 
-def test_the_cost_matrix_moves_a_borderline_critical_up() -> None:
-    probabilities = {C: 0.30, H: 0.60, M: 0.08, L: 0.02}
+def test_a_near_tie_between_critical_and_high_goes_to_critical() -> None:
+    probabilities = {C: 0.44, H: 0.52, M: 0.03, L: 0.01}
     assert decide(probabilities, symmetric_policy()).severity is H
     decision = decide(probabilities, DecisionPolicy())
     assert decision.severity is C
     assert decision.most_likely is H
     assert decision.moved_by_costs
+
+
+def test_a_possible_critical_is_never_suggested_two_levels_down() -> None:
+    probabilities = {C: 0.30, H: 0.05, M: 0.60, L: 0.05}
+    assert decide(probabilities, symmetric_policy()).severity is M
+    assert decide(probabilities, DecisionPolicy()).severity in (C, H)
 
 
 def test_a_confident_prediction_is_kept_as_is() -> None:
@@ -51,7 +57,7 @@ def test_a_confident_prediction_is_kept_as_is() -> None:
 
 def test_expected_cost_is_the_probability_weighted_row_sum() -> None:
     costs = expected_costs({C: 0.5, H: 0.5, M: 0.0, L: 0.0}, DEFAULT_COSTS)
-    assert costs[H] == pytest.approx(0.5 * 6.0)
+    assert costs[H] == pytest.approx(0.5 * 1.5)
     assert costs[C] == pytest.approx(0.5 * 1.0)
 
 
