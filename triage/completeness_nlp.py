@@ -13,26 +13,44 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 import spacy
+from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
+import triage.spacy_array_components  # noqa: F401  (registers the array_* factories)
 from triage.completeness_patterns import PHRASE_PATTERNS, TIME_ENTITY_PATTERNS, TOKEN_PATTERNS
 from triage.matcher_word_flags import flag_word_lists, with_word_flags
+
+_HAS_LINE_BREAK: dict[int, bool] = {}
 
 
 @Language.component("line_break_sentences")
 def line_break_sentences(doc: Doc) -> Doc:
     """Start a new sentence after every line break: chat lines and list items rarely end
-    with punctuation, and a step list must not merge into one sentence with the greeting."""
-    for index in range(1, len(doc)):
-        previous = doc[index - 1]
-        token = doc[index]
-        if token.is_space:
-            token.is_sent_start = False
-        elif "\n" in previous.text or "\n" in previous.whitespace_:
-            token.is_sent_start = True
+    with punctuation, and a step list must not merge into one sentence with the greeting.
+
+    Works on the token arrays (no Token objects): this runs on every message.
+    """
+    if len(doc) < 2:
+        return doc
+    columns = doc.to_array([ORTH, IS_SPACE, SENT_START])
+    strings = doc.vocab.strings
+    starts = columns[:, 2].astype(np.int64)  # -1 (not a start), 0 (unset), 1 (a start)
+    previous_breaks = False
+    for index, (orth, is_space) in enumerate(columns[:, :2].tolist()):
+        if index:
+            if is_space:
+                starts[index] = -1
+            elif previous_breaks:
+                starts[index] = 1
+        breaks = _HAS_LINE_BREAK.get(orth)
+        if breaks is None:
+            breaks = _HAS_LINE_BREAK[orth] = "\n" in strings[orth]
+        previous_breaks = breaks
+    doc.from_array([SENT_START], starts.reshape(-1, 1).astype(np.uint64))
     return doc
 
 
@@ -85,7 +103,7 @@ def _expanded_entity_pattern(pattern: list[dict[str, Any]]) -> list[list[dict[st
 def completeness_nlp() -> CompletenessNlp:
     """Build (once per process) the blank English pipeline with rule components."""
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("array_sentencizer", name="sentencizer")
     nlp.add_pipe("line_break_sentences")
     entity_entries = [
         {**entry, "pattern": expanded}

@@ -24,6 +24,8 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Token
 
+import triage.spacy_array_components  # noqa: F401  (registers the array_* factories)
+
 # Long pasted logs add nothing to the cues but cost time; support messages are far shorter.
 MAX_CUE_CHARS = 3000
 _BATCH_SIZE = 256
@@ -1244,8 +1246,9 @@ class CuePipeline:
 
     def __init__(self) -> None:
         nlp: Language = spacy.blank("en")
-        nlp.add_pipe("sentencizer")
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        # spaCy's sentencizer and lookup lemmatizer, computed on token arrays (same output).
+        nlp.add_pipe("array_sentencizer", name="sentencizer")
+        nlp.add_pipe("array_lookup_lemmatizer", name="lemmatizer")
         nlp.initialize()
         # Added after initialize(): initialize() would wipe the ruler's patterns.
         ruler = nlp.add_pipe(
