@@ -10,24 +10,27 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 
-from models.store import NewInboxItem, Store, StoreUnavailable
+from models.store import NewInboxItem, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
 _Pending = tuple[NewInboxItem, asyncio.Future[bool]]
+# Durably stores a batch in one commit; True where new, False for a replay
+# (`Store.store_inbound`, or `InboxSpool.put_many` for the SMTP edge on SQLite).
+InboxSink = Callable[[Sequence[NewInboxItem]], Awaitable[list[bool]]]
 
 
 class InboxWriter:
     def __init__(
         self,
-        store: Store,
+        sink: InboxSink,
         *,
         max_batch: int = 128,
         on_stored: Callable[[], None] | None = None,
     ) -> None:
-        self._store = store
+        self._sink = sink
         self._max_batch = max_batch
         self._on_stored = on_stored
         self._queue: asyncio.Queue[_Pending] = asyncio.Queue()
@@ -63,7 +66,7 @@ class InboxWriter:
             while len(batch) < self._max_batch and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             try:
-                results = await self._store.store_inbound([item for item, _ in batch])
+                results = await self._sink([item for item, _ in batch])
             except Exception as exc:  # every waiter must hear about it, or it would hang
                 if not isinstance(exc, StoreUnavailable):
                     log.exception("inbox write failed")

@@ -11,6 +11,7 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from aiohttp import web
@@ -26,8 +27,10 @@ from bot.outbox_worker import OutboxWorker
 from bot.settings import Settings
 from bot.sla_scheduler import SlaScheduler
 from bot.smtp_server import IntakeSmtpHandler, start_smtp_server
+from bot.spool_mover import SpoolMover
 from bot.ticket_desk import TicketDesk, assemble_desk
 from bot.triage_engine import TriageEngine
+from models.inbox_spool import InboxSpool, spool_path_for
 from models.store import Store
 from models.tables import OutboxItem
 
@@ -81,7 +84,19 @@ class IntakeRuntime:
         self.outbox_worker = OutboxWorker(self.store, worker_id=self.settings.worker_id)
         self.intake_worker.after_commit.append(self.outbox_worker.wake)
         self.on_inbox_stored: list[Callable[[], None]] = [self.intake_worker.wake]
-        self.inbox = InboxWriter(self.store, on_stored=self._inbox_stored)
+        self.inbox = InboxWriter(self.store.store_inbound, on_stored=self._inbox_stored)
+        # On SQLite the SMTP edge writes to its own spool file, so a 250 never waits for the
+        # workers' write lock on the main database (models/inbox_spool.py says why).
+        self.spool: InboxSpool | None = None
+        self.spool_mover: SpoolMover | None = None
+        self.smtp_inbox = self.inbox
+        database = self.store.engines.url.database
+        if self.store.is_sqlite and database and database != ":memory:":
+            self.spool = InboxSpool(spool_path_for(Path(database)))
+            self.spool_mover = SpoolMover(
+                spool=self.spool, store=self.store, on_moved=self._inbox_stored
+            )
+            self.smtp_inbox = InboxWriter(self.spool.put_many, on_stored=self.spool_mover.wake)
         email = EmailIntake(desk=self.desk, attachments_dir=self.settings.attachments_dir)
         self.intake_worker.register("email", EmailInboxProcessor(email))
         self.outbox_worker.register(EMAIL_KIND, self._send_email)
@@ -104,6 +119,7 @@ class IntakeRuntime:
             log.info("Slack disabled: SLACK_BOT_TOKEN is not set")
         self._tasks: list[asyncio.Task[None]] = []
         self._smtp_server: asyncio.Server | None = None
+        self._spool_open = False
         self._http_runner: web.AppRunner | None = None
 
     @property
@@ -123,6 +139,10 @@ class IntakeRuntime:
     def _inbox_stored(self) -> None:
         for listener in self.on_inbox_stored:
             listener()
+
+    async def flush_spool(self) -> int:
+        """Move everything the SMTP edge has acknowledged into the inbox now (tests, tools)."""
+        return await self.spool_mover.move_all() if self.spool_mover is not None else 0
 
     async def _is_ready(self) -> bool:
         return self._ready
@@ -146,9 +166,14 @@ class IntakeRuntime:
             self.slack.bind_loop(asyncio.get_running_loop())
         if listen:
             self.inbox.start()
+            if self.spool is not None and self.spool_mover is not None:
+                await self.spool.open()
+                self._spool_open = True
+                self.spool_mover.start()
+                self.smtp_inbox.start()
             self._smtp_server = await start_smtp_server(
                 IntakeSmtpHandler(
-                    inbox=self.inbox, support_addresses=self.config.support_addresses
+                    inbox=self.smtp_inbox, support_addresses=self.config.support_addresses
                 ),
                 host=self.settings.smtp_host,
                 port=self.settings.smtp_port,
@@ -185,6 +210,11 @@ class IntakeRuntime:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._smtp_server.wait_closed(), timeout=5)
         await self.inbox.stop()
+        if self._spool_open and self.spool is not None and self.spool_mover is not None:
+            self._spool_open = False
+            await self.smtp_inbox.stop()
+            await self.spool_mover.stop()
+            await self.spool.close()
         if self._http_runner is not None:
             await self._http_runner.cleanup()
         self.intake_worker.stop()

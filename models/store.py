@@ -37,6 +37,8 @@ class NewInboxItem:
     dedupe_key: str
     raw: bytes
     envelope: dict[str, Any] = field(default_factory=dict)
+    # When the edge acknowledged it (set when it waited in the spool first); default: now.
+    received_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +123,7 @@ class Store:
                 "dedupe_key": item.dedupe_key,
                 "raw": item.raw,
                 "envelope": item.envelope,
-                "received_at": now,
+                "received_at": item.received_at or now,
                 "status": QueueStatus.PENDING,
                 "attempts": 0,
             }

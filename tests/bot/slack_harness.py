@@ -35,6 +35,7 @@ class SlackHarness:
     async def settle(self) -> None:
         """Process every stored delivery and send everything sendable now."""
         while True:
+            await self.runtime.flush_spool()  # mail the SMTP edge acknowledged
             worked = await self.runtime.intake_worker.drain()
             while await self.runtime.outbox_worker.run_once():
                 worked += 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from email.message import EmailMessage
@@ -62,17 +63,20 @@ def email(
 
 
 async def send(runtime: IntakeRuntime, message: EmailMessage, **kwargs: object) -> tuple[int, str]:
+    """Send over real SMTP; once 250 came back, move the edge's spool into the inbox."""
     _, response = await aiosmtplib.send(
         message,
         hostname="127.0.0.1",
         port=runtime.ports.smtp,
         **kwargs,  # type: ignore[arg-type]
     )
+    await runtime.flush_spool()
     return 250, response
 
 
 async def process(runtime: IntakeRuntime) -> None:
     """Let the real workers do everything that is pending."""
+    await runtime.flush_spool()
     await runtime.intake_worker.drain()
     while await runtime.outbox_worker.run_once():
         pass
@@ -274,23 +278,39 @@ async def test_oversized_mail_is_refused_with_552_5_3_4(runtime: IntakeRuntime) 
     assert await runtime.store.inbox_counts() == {}
 
 
-async def test_no_250_without_storage_the_sender_gets_451_and_can_retry(
-    runtime: IntakeRuntime,
-) -> None:
+async def _make_storage_fail(runtime: IntakeRuntime, *, failing: bool) -> None:
+    """A real storage failure where the SMTP edge writes: its spool on SQLite, else the inbox."""
+    if runtime.spool is not None:
+        with sqlite3.connect(runtime.spool.path) as spool:
+            spool.execute(
+                "CREATE TRIGGER storage_fails BEFORE INSERT ON spool "
+                "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+                if failing
+                else "DROP TRIGGER storage_fails"
+            )
+        return
     async with runtime.store.transaction() as session:
         await session.execute(
             text(
                 "CREATE TRIGGER storage_fails BEFORE INSERT ON inbox "
                 "BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+                if failing
+                else "DROP TRIGGER storage_fails"
             )
         )
+
+
+async def test_no_250_without_storage_the_sender_gets_451_and_can_retry(
+    runtime: IntakeRuntime,
+) -> None:
+    await _make_storage_fail(runtime, failing=True)
     message = email()
     with pytest.raises(aiosmtplib.SMTPDataError) as failed:
         await aiosmtplib.send(message, hostname="127.0.0.1", port=runtime.ports.smtp)
     assert failed.value.code == 451
+    await runtime.flush_spool()
     assert await runtime.store.inbox_counts() == {}
 
-    async with runtime.store.transaction() as session:
-        await session.execute(text("DROP TRIGGER storage_fails"))
+    await _make_storage_fail(runtime, failing=False)
     await send(runtime, message)
     assert await runtime.store.inbox_counts() == {"pending": 1}

@@ -52,6 +52,7 @@ async def _email_ticket(runtime: IntakeRuntime) -> int:
 
 
 async def _deliver_everything(runtime: IntakeRuntime) -> None:
+    await runtime.flush_spool()
     await runtime.intake_worker.drain()
     while await runtime.outbox_worker.run_once():
         pass
