@@ -103,8 +103,9 @@ def worker(
     async def run() -> None:
         from bot.runtime import IntakeRuntime
 
-        # Triage is background work: acknowledging mail and Slack events comes first.
-        os.nice(5)
+        # Triage is background work: acknowledging mail and Slack events comes first (nice 10:
+        # about a tenth of a core when the edge is busy; measured 0.50x -> 0.63x acceptance).
+        os.nice(10)
         runtime = IntakeRuntime(settings=settings, config=config, durable_commits=False)
         stop = _stop_event()
         try:
