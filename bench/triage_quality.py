@@ -172,9 +172,12 @@ def bench_datasets(policy: DecisionPolicy) -> None:
         print(line(f"{name} | baseline, this run", base))
         print(line(f"{name} | ours, most probable", score(gold, top)))
         print(line(f"{name} | ours, cost-aware", score(gold, decided)))
+        shift = model.summary.prior_shift or {}
+        shifted = ", ".join(f"{level} {value:+g}" for level, value in shift.items() if value)
         print(
             f"| {name} | (ours: {len(train_rows):,} rows, C={model.summary.chosen_c:g} "
-            f"by 3-fold CV, trained in {seconds:.1f} s) | | | | | |"
+            f"by 3-fold CV, prior shift {shifted or 'none'}, trained in {seconds:.1f} s) "
+            "| | | | | |"
         )
     print()
 

@@ -94,6 +94,8 @@ class ModelCard:
     gate: dict[str, Any] | None = None
     notes: str = ""
     chosen_c: float | None = None
+    # Per-level intercept shift tuned for macro-F1 on held-out rows (team data only).
+    prior_shift: dict[str, float] | None = None
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True)
@@ -201,6 +203,7 @@ def save_model(
         gate=asdict(gate) if gate is not None else None,
         notes=notes,
         chosen_c=model.summary.chosen_c,
+        prior_shift=model.summary.prior_shift,
     )
     staging = Path(tempfile.mkdtemp(prefix=f".{version}-", dir=versions))
     skops.io.dump(model.pipeline, staging / _MODEL_FILE, compression=zipfile.ZIP_DEFLATED)
@@ -242,6 +245,7 @@ def load_model(model_dir: Path, version: str | None = None) -> StoredModel:
         data_sha256=card.data_sha256,
         fingerprints=fingerprints,
         chosen_c=card.chosen_c,
+        prior_shift=card.prior_shift,
     )
     settings = _settings_from_card(card.settings)
     return StoredModel(TrainedModel(pipeline, summary, settings), card, path)

@@ -110,3 +110,35 @@ def test_the_customers_own_priority_words_are_not_read() -> None:
     for word in ("urgent", "critical:", "sev1", "p1", "asap", "!!"):
         assert word not in lowered
     assert "business-critical app" in prepared
+
+
+def test_the_prior_shift_recovers_a_level_the_scores_under_call() -> None:
+    from triage.severity_model import _macro_f1_prior_shift
+
+    rng = np.random.default_rng(0)
+    classes = np.array(["high", "medium"])
+    y = np.array(["high"] * 100 + ["medium"] * 300)
+    # Informative scores, but "high" sits 1.5 too low: most highs come out as medium.
+    scores = np.column_stack([(y == "high") * 1.0 - 1.5, (y == "medium") * 1.0])
+    scores = scores + rng.normal(0, 0.3, scores.shape)
+    before = (classes[scores.argmax(axis=1)] == y).mean()
+
+    shift = _macro_f1_prior_shift(scores, y, classes)
+
+    shifted = scores + np.array([shift["high"], shift["medium"]])
+    after = (classes[shifted.argmax(axis=1)] == y).mean()
+    assert shift["high"] - shift["medium"] > 1.0
+    assert after > before + 0.15
+
+
+def test_team_data_gets_a_prior_shift_and_the_bundled_corpus_does_not(
+    severity_base_examples: list[SeverityExample],
+) -> None:
+    from triage.severity_model import CORPUS_SETTINGS, ModelSettings
+
+    team = train(severity_base_examples, seed=0, settings=ModelSettings(c_grid=(1.0, 10.0)))
+    corpus = train(severity_base_examples, seed=0, settings=CORPUS_SETTINGS)
+
+    assert team.summary.prior_shift is not None
+    assert set(team.summary.prior_shift) == {str(level) for level in team.classes}
+    assert corpus.summary.prior_shift is None
