@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import spacy
@@ -19,6 +19,7 @@ from spacy.attrs import IS_SPACE, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
+from thinc.types import Ints2d
 
 import triage.spacy_array_components  # noqa: F401  (registers the array_* factories)
 from triage.completeness_patterns import PHRASE_PATTERNS, TIME_ENTITY_PATTERNS, TOKEN_PATTERNS
@@ -50,7 +51,7 @@ def line_break_sentences(doc: Doc) -> Doc:
         if breaks is None:
             breaks = _HAS_LINE_BREAK[orth] = "\n" in strings[orth]
         previous_breaks = breaks
-    doc.from_array([SENT_START], starts.reshape(-1, 1).astype(np.uint64))
+    doc.from_array([SENT_START], cast(Ints2d, starts.reshape(-1, 1).astype(np.uint64)))
     return doc
 
 

@@ -10,7 +10,7 @@ them on the corpus); the stock components stay the reference.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from spacy.attrs import IS_PUNCT, LEMMA, ORTH, SENT_START
@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.pipeline import Lemmatizer, Sentencizer
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
+from thinc.types import Ints2d
 
 
 class ArraySentencizer(Sentencizer):  # type: ignore[misc]
@@ -51,7 +52,7 @@ class ArraySentencizer(Sentencizer):  # type: ignore[misc]
             elif in_punct_chars:
                 seen_period = True
         starts[start] = 1
-        doc.from_array([SENT_START], starts.reshape(-1, 1).astype(np.uint64))
+        doc.from_array([SENT_START], cast(Ints2d, starts.reshape(-1, 1).astype(np.uint64)))
         return doc
 
 
@@ -83,7 +84,7 @@ class ArrayLookupLemmatizer(Lemmatizer):  # type: ignore[misc]
                 lemma_text = result if isinstance(result, str) else result[0]
                 found = lemma_of[orth] = strings.add(lemma_text)
             lemmas[i] = found
-        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+        doc.from_array([LEMMA], cast(Ints2d, lemmas.reshape(-1, 1)))
         return doc
 
 
