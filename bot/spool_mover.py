@@ -18,8 +18,12 @@ from models.store import Store, StoreUnavailable
 
 log = logging.getLogger(__name__)
 
-_BATCH = 256
+_BATCH = 512
 _RETRY_SECONDS = 1.0
+# After a wake-up, let more mail arrive before moving: during a burst one move then carries
+# hundreds of rows instead of one group commit's dozen, which saves two fsyncs per group on
+# the edge process while it is busiest acknowledging. Triage starts this much later.
+_LINGER_SECONDS = 0.05
 
 
 class SpoolMover:
@@ -70,6 +74,7 @@ class SpoolMover:
                 # The timeout only retries after a failure; new mail wakes the mover at once.
                 await asyncio.wait_for(self._wake.wait(), timeout=_RETRY_SECONDS)
             self._wake.clear()
+            await asyncio.sleep(_LINGER_SECONDS)
             try:
                 await self.move_all()
             except StoreUnavailable as exc:
