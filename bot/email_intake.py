@@ -6,17 +6,21 @@ reply is triaged; the raw bytes stay in the inbox row so the message can be re-p
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.config import AppConfig
 from bot.email_parser import ParsedEmail
 from bot.sender_directory import SenderKind, SenderResolution, refusal_text, resolve_sender
 from bot.ticket_desk import TicketDesk
-from bot.triage_engine import Assessment
+from bot.triage_engine import Assessment, TriageEngine
 from models.column_types import utcnow
 from models.tables import (
     Attachment,
@@ -31,6 +35,9 @@ from models.tables import (
 )
 from models.ticket_queries import message_by_external_id, ticket_for_conversation
 from triage.ticket_text import AttachmentInfo, CustomerMessage, TicketText
+
+if TYPE_CHECKING:
+    from bot.triage_process import TriageProcess
 
 log = logging.getLogger(__name__)
 
@@ -249,30 +256,54 @@ class EmailIntake:
         return target
 
 
-class EmailInboxProcessor:
-    """Adapts `EmailIntake` to the intake worker: parse and classify a batch up front."""
+def prepare_email_batch(
+    raws: list[bytes], *, config: AppConfig, engine: TriageEngine
+) -> list[tuple[ParsedEmail, Assessment | None]]:
+    """Parse a batch of raw emails and assess the would-be tickets (pure CPU, no database).
 
-    def __init__(self, intake: EmailIntake) -> None:
+    Runs in the intake worker's thread or in its triage child process (bot/triage_process.py).
+    """
+    from bot.email_parser import parse_email
+
+    parsed = [
+        parse_email(raw, staff_domains=config.staff_domains, staff_addresses=config.staff_addresses)
+        for raw in raws
+    ]
+    # Batched inference is much cheaper per message; only would-be tickets need it.
+    candidates = [i for i, p in enumerate(parsed) if not p.is_auto_reply]
+    assessments = engine.assess_many([ticket_text_of(parsed[i]) for i in candidates])
+    by_index: dict[int, Assessment] = dict(zip(candidates, assessments, strict=True))
+    return [(p, by_index.get(i)) for i, p in enumerate(parsed)]
+
+
+class EmailInboxProcessor:
+    """Adapts `EmailIntake` to the intake worker: parse and classify a batch up front.
+
+    With a `TriageProcess` the batch is prepared in that child process, beside this process's
+    database work instead of under its GIL.
+    """
+
+    def __init__(self, intake: EmailIntake, *, triage_process: TriageProcess | None = None) -> None:
         self._intake = intake
         self._config = intake._config
         self._engine = intake._desk.engine
+        self.triage_process = triage_process
 
     def prepare(self, items: list[InboxItem]) -> list[tuple[ParsedEmail, Assessment | None]]:
-        from bot.email_parser import parse_email
+        return prepare_email_batch(
+            [item.raw for item in items], config=self._config, engine=self._engine
+        )
 
-        parsed = [
-            parse_email(
-                item.raw,
-                staff_domains=self._config.staff_domains,
-                staff_addresses=self._config.staff_addresses,
-            )
-            for item in items
-        ]
-        # Batched inference is much cheaper per message; only would-be tickets need it.
-        candidates = [i for i, p in enumerate(parsed) if not p.is_auto_reply]
-        assessments = self._engine.assess_many([ticket_text_of(parsed[i]) for i in candidates])
-        by_index: dict[int, Assessment] = dict(zip(candidates, assessments, strict=True))
-        return [(p, by_index.get(i)) for i, p in enumerate(parsed)]
+    async def prepare_async(
+        self, items: list[InboxItem]
+    ) -> list[tuple[ParsedEmail, Assessment | None]]:
+        if self.triage_process is not None:
+            try:
+                return await self.triage_process.prepare_emails([item.raw for item in items])
+            except BrokenProcessPool:
+                log.error("the triage process died; triaging in this process from now on")
+                self.triage_process = None
+        return await asyncio.to_thread(self.prepare, items)
 
     async def process(
         self,

@@ -24,6 +24,9 @@ from models.tables import InboxItem
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# Batches one `run_once` works back to back before it returns (a stop request is honoured
+# between batches).
+_PIPELINED_BATCHES = 8
 
 
 class InboxProcessor(Protocol):
@@ -67,23 +70,57 @@ class IntakeWorker(PollingWorker):
     async def run_once(self) -> int:
         done = 0
         for source, processor in self._processors.items():
-            items = await self._store.claim_inbox(
-                worker=self._worker_id, limit=self._batch, lease=self._lease, source=source
-            )
-            if not items:
-                continue
-            await self._handle(processor, items)
-            done += len(items)
-        if done:
-            for callback in self.after_commit:
-                callback()
+            done += await self._work_source(source, processor)
         return done
 
-    async def _handle(self, processor: InboxProcessor, items: list[InboxItem]) -> None:
+    async def _work_source(self, source: str, processor: InboxProcessor) -> int:
+        """A few batches back to back, each next one prepared while the current one is written.
+
+        With the email triage in a child process (bot/triage_process.py), parsing and
+        classifying the next batch then runs on the other core while this process writes.
+        """
+        done = 0
+        items = await self._claim(source)
+        preparing = self._prepare_soon(processor, items)
+        rounds = 0
+        while items and preparing is not None:
+            rounds += 1
+            # Never claim what this pass will not finish: claimed rows wait out their lease.
+            more = not self._stopping and rounds < _PIPELINED_BATCHES
+            next_items = await self._claim(source) if more else []
+            next_preparing = self._prepare_soon(processor, next_items)
+            await self._handle(processor, items, preparing)
+            done += len(items)
+            for callback in self.after_commit:
+                callback()
+            items, preparing = next_items, next_preparing
+        return done
+
+    async def _claim(self, source: str) -> list[InboxItem]:
+        return await self._store.claim_inbox(
+            worker=self._worker_id, limit=self._batch, lease=self._lease, source=source
+        )
+
+    @staticmethod
+    def _prepare_soon(
+        processor: InboxProcessor, items: list[InboxItem]
+    ) -> asyncio.Future[list[Any]] | None:
+        if not items:
+            return None
+        prepare_async = getattr(processor, "prepare_async", None)
+        if prepare_async is not None:
+            return asyncio.ensure_future(prepare_async(items))
+        # Parsing and inference are CPU work: off the loop, so the edges keep answering.
+        return asyncio.ensure_future(asyncio.to_thread(processor.prepare, items))
+
+    async def _handle(
+        self,
+        processor: InboxProcessor,
+        items: list[InboxItem],
+        preparing: asyncio.Future[list[Any]],
+    ) -> None:
         try:
-            # Parsing and inference are CPU work: off the loop, so the SMTP and HTTP edges keep
-            # answering while a batch is triaged.
-            prepared = await asyncio.to_thread(processor.prepare, items)
+            prepared = await preparing
             async with self._store.transaction() as session:
                 for item, extra in zip(items, prepared, strict=True):
                     await processor.process(session, item, extra)

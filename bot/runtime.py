@@ -36,6 +36,7 @@ from models.tables import OutboxItem
 
 if TYPE_CHECKING:
     from bot.slack_integration import SlackIntegration
+    from bot.triage_process import TriageProcess
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,9 @@ class IntakeRuntime:
     ports: BoundPorts = field(default_factory=BoundPorts)
     # False only in `intake worker` processes, which acknowledge nothing (see create_engines).
     durable_commits: bool = True
+    # True in `intake worker` processes: email triage runs in a child process beside the
+    # database writes (bot/triage_process.py). Tests keep it in-process.
+    triage_in_child: bool = False
 
     def __post_init__(self) -> None:
         self.store = Store.from_url(
@@ -100,7 +104,9 @@ class IntakeRuntime:
             )
             self.smtp_inbox = InboxWriter(self.spool.put_many, on_stored=self.spool_mover.wake)
         email = EmailIntake(desk=self.desk, attachments_dir=self.settings.attachments_dir)
-        self.intake_worker.register("email", EmailInboxProcessor(email))
+        self.email_processor = EmailInboxProcessor(email)
+        self.intake_worker.register("email", self.email_processor)
+        self._triage_process: TriageProcess | None = None
         self.outbox_worker.register(EMAIL_KIND, self._send_email)
         self.sla_scheduler = SlaScheduler(store=self.store, desk=self.desk)
         self._ready = False
@@ -161,6 +167,14 @@ class IntakeRuntime:
         so triage never competes with acknowledging mail for the same interpreter.
         """
         await self.store.upgrade()
+        if self.triage_in_child:
+            from bot.triage_process import TriageProcess
+
+            self._triage_process = TriageProcess(
+                config=self.config, model_dir=self.settings.resolved_model_dir
+            )
+            await self._triage_process.start()
+            self.email_processor.triage_process = self._triage_process
         if warm_up:
             # Train/load the model and spaCy before triaging, off the event loop.
             await asyncio.to_thread(self.engine.warm_up)
@@ -225,4 +239,7 @@ class IntakeRuntime:
         for task in self._tasks:
             with contextlib.suppress(asyncio.CancelledError, TimeoutError):
                 await asyncio.wait_for(task, timeout=10)
+        if self._triage_process is not None:
+            await asyncio.to_thread(self._triage_process.close)
+            self._triage_process = None
         await self.store.close()

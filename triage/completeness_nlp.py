@@ -8,6 +8,7 @@ every message in the intake worker; building them costs ~100 ms, so it is done o
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -205,8 +206,18 @@ def _without_trailing_space(sentence: Span) -> Span:
     return sentence.doc[sentence.start : end]
 
 
+# spaCy's matchers are not re-entrant and the vocabulary grows while processing; the intake
+# worker may prepare its next batch in a thread while it re-checks a reply in another.
+_LOCK = threading.Lock()
+
+
 def analyse(text: str) -> AnalysedText:
     """Run the pipeline and both matchers over `text` (already masked: offsets preserved)."""
+    with _LOCK:
+        return _analyse(text)
+
+
+def _analyse(text: str) -> AnalysedText:
     components = completeness_nlp()
     doc = components.nlp(_make_doc(components.nlp, text))
     all_sentences = [_without_trailing_space(sentence) for sentence in doc.sents]

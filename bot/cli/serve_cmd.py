@@ -106,7 +106,9 @@ def worker(
         # Triage is background work: acknowledging mail and Slack events comes first (nice 10:
         # about a tenth of a core when the edge is busy; measured 0.50x -> 0.63x acceptance).
         os.nice(10)
-        runtime = IntakeRuntime(settings=settings, config=config, durable_commits=False)
+        runtime = IntakeRuntime(
+            settings=settings, config=config, durable_commits=False, triage_in_child=True
+        )
         stop = _stop_event()
         try:
             await runtime.start(listen=False)
