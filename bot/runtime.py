@@ -90,19 +90,19 @@ class IntakeRuntime:
         self.outbox_worker = OutboxWorker(self.store, worker_id=self.settings.worker_id)
         self.intake_worker.after_commit.append(self.outbox_worker.wake)
         self.on_inbox_stored: list[Callable[[], None]] = [self.intake_worker.wake]
-        self.inbox = InboxWriter(self.store.store_inbound, on_stored=self._inbox_stored)
-        # On SQLite the SMTP edge writes to its own spool file, so a 250 never waits for the
-        # workers' write lock on the main database (models/inbox_spool.py says why).
+        # On SQLite the edges (SMTP mail, Slack events and clicks) write to their own spool
+        # file, so a 250 or a 200 never waits for the workers' write lock on the main database
+        # (models/inbox_spool.py says why). PostgreSQL: straight into the inbox.
         self.spool: InboxSpool | None = None
         self.spool_mover: SpoolMover | None = None
-        self.smtp_inbox = self.inbox
+        self.inbox = InboxWriter(self.store.store_inbound, on_stored=self._inbox_stored)
         database = self.store.engines.url.database
         if self.store.is_sqlite and database and database != ":memory:":
             self.spool = InboxSpool(spool_path_for(Path(database)))
             self.spool_mover = SpoolMover(
                 spool=self.spool, store=self.store, on_moved=self._inbox_stored
             )
-            self.smtp_inbox = InboxWriter(self.spool.put_many, on_stored=self.spool_mover.wake)
+            self.inbox = InboxWriter(self.spool.put_many, on_stored=self.spool_mover.wake)
         email = EmailIntake(desk=self.desk, attachments_dir=self.settings.attachments_dir)
         self.email_processor = EmailInboxProcessor(email)
         self.intake_worker.register("email", self.email_processor)
@@ -181,15 +181,14 @@ class IntakeRuntime:
         if self.slack is not None:
             self.slack.bind_loop(asyncio.get_running_loop())
         if listen:
-            self.inbox.start()
             if self.spool is not None and self.spool_mover is not None:
                 await self.spool.open()
                 self._spool_open = True
                 self.spool_mover.start()
-                self.smtp_inbox.start()
+            self.inbox.start()
             self._smtp_server = await start_smtp_server(
                 IntakeSmtpHandler(
-                    inbox=self.smtp_inbox, support_addresses=self.config.support_addresses
+                    inbox=self.inbox, support_addresses=self.config.support_addresses
                 ),
                 host=self.settings.smtp_host,
                 port=self.settings.smtp_port,
@@ -225,14 +224,14 @@ class IntakeRuntime:
             # Sessions in DATA finish storing before their 250; give them a moment to do so.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._smtp_server.wait_closed(), timeout=5)
+        if self._http_runner is not None:
+            await self._http_runner.cleanup()
+        # Edges are closed: store what they accepted, then move the spool into the inbox.
         await self.inbox.stop()
         if self._spool_open and self.spool is not None and self.spool_mover is not None:
             self._spool_open = False
-            await self.smtp_inbox.stop()
             await self.spool_mover.stop()
             await self.spool.close()
-        if self._http_runner is not None:
-            await self._http_runner.cleanup()
         self.intake_worker.stop()
         self.outbox_worker.stop()
         self.sla_scheduler.stop()

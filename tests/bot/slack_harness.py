@@ -93,6 +93,8 @@ class SlackHarness:
             return list(result.all())
 
     async def inbox(self) -> list[InboxItem]:
+        """Everything the edge has acknowledged (the spool is moved into the inbox first)."""
+        await self.runtime.flush_spool()
         async with self.runtime.store.reading() as session:
             return list((await session.exec(select(InboxItem).order_by(col(InboxItem.id)))).all())
 
