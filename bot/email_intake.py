@@ -289,6 +289,11 @@ class EmailInboxProcessor:
         self._engine = intake._desk.engine
         self.triage_process = triage_process
 
+    @property
+    def prepares_elsewhere(self) -> bool:
+        """True while a child process prepares batches (the worker then overlaps them)."""
+        return self.triage_process is not None
+
     def prepare(self, items: list[InboxItem]) -> list[tuple[ParsedEmail, Assessment | None]]:
         return prepare_email_batch(
             [item.raw for item in items], config=self._config, engine=self._engine
