@@ -17,8 +17,9 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -46,6 +47,18 @@ CREATE TABLE IF NOT EXISTS spool (
 class SpooledItem:
     spool_id: int
     item: NewInboxItem
+
+
+@contextmanager
+def _transaction(connection: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction (the connection is in autocommit mode): all of it or nothing."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
 
 
 def spool_path_for(database: Path) -> Path:
@@ -89,8 +102,7 @@ class InboxSpool:
         def put(connection: sqlite3.Connection) -> list[bool]:
             now = utcnow().isoformat()
             results: list[bool] = []
-            connection.execute("BEGIN IMMEDIATE")
-            try:
+            with _transaction(connection):
                 for item in items:
                     cursor = connection.execute(
                         "INSERT INTO spool (source, dedupe_key, envelope, raw, received_at) "
@@ -98,10 +110,6 @@ class InboxSpool:
                         (item.source, item.dedupe_key, json.dumps(item.envelope), item.raw, now),
                     )
                     results.append(cursor.rowcount == 1)
-                connection.execute("COMMIT")
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
             return results
 
         return await self._with_connection(put)
@@ -133,13 +141,8 @@ class InboxSpool:
 
     async def remove(self, spool_ids: Sequence[int]) -> None:
         def remove(connection: sqlite3.Connection) -> None:
-            connection.execute("BEGIN IMMEDIATE")
-            try:
+            with _transaction(connection):
                 connection.executemany("DELETE FROM spool WHERE id = ?", [(i,) for i in spool_ids])
-                connection.execute("COMMIT")
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
 
         await self._with_connection(remove)
 

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from bot.config import load_config
 from bot.runtime import IntakeRuntime
 from bot.settings import Settings
-from models.inbox_spool import InboxSpool
+from models.inbox_spool import InboxSpool, spool_path_for
 from models.store import NewInboxItem
 from tests.bot.test_email_path import email
 
@@ -52,15 +52,14 @@ async def test_mail_spooled_before_a_crash_is_moved_in_at_the_next_start(
     settings: Settings,
 ) -> None:
     received = datetime(2026, 11, 20, 9, 10, tzinfo=UTC)
-    probe = IntakeRuntime(settings=settings, config=load_config(settings.config))
-    assert probe.spool is not None
-    leftover = InboxSpool(probe.spool.path)
+    database = settings.database_url.removeprefix("sqlite:///")
+    leftover = InboxSpool(spool_path_for(Path(database)))
     await leftover.open()
     await leftover.put_many(
         [NewInboxItem(source="email", dedupe_key="<left@acme.test>", raw=bytes(email()))]
     )
     await leftover.close()
-    with sqlite3.connect(probe.spool.path) as spool:
+    with sqlite3.connect(leftover.path) as spool:
         spool.execute("UPDATE spool SET received_at = ?", (received.isoformat(),))
 
     runtime = IntakeRuntime(settings=settings, config=load_config(settings.config))
