@@ -53,9 +53,10 @@ class SeverityClassifier:
         """Same as `classify_many` for already-joined texts (subject, blank line, body)."""
         if not texts:
             return []
-        rows = self.model.features(texts)
+        prepared = [prepare_text(t) for t in texts]
+        rows = self.model.prepared_features(prepared)
         probabilities = self.model.probabilities(rows)
-        cue_reports = extract_cues_many([prepare_text(t) for t in texts])
+        cue_reports = extract_cues_many(prepared)  # remembered from the cue features: no spaCy
         verdicts: list[SeverityVerdict] = []
         for i, cues in enumerate(cue_reports):
             probs = {level: float(probabilities[i, j]) for j, level in enumerate(SEVERITY_ORDER)}

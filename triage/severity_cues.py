@@ -20,6 +20,7 @@ from functools import cache
 
 import numpy as np
 import spacy
+from spacy.attrs import LIKE_NUM, LOWER, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Token
@@ -1269,17 +1270,9 @@ class CuePipeline:
         with nlp.select_pipes(enable=["lemmatizer"]):
             for key, phrases in _lemma_phrases().items():
                 self.lemmas.add(key, list(nlp.pipe(dict.fromkeys(phrases))))
-        # The few cues that need token shapes rather than fixed words.
-        self.shapes = Matcher(nlp.vocab)
-        self.shapes.add("scope_some", [[{"LIKE_NUM": True}, {"ORTH": "%"}, {"LOWER": "of"}]])
-        self.shapes.add(
-            "performance",
-            [[{"LIKE_NUM": True}, {"LOWER": {"IN": ["seconds", "minutes", "hours", "secs"]}}]],
-        )
         # Regex predicates are slow: run this one only on texts that mention "cve".
         self.cve_ids = Matcher(nlp.vocab)
         self.cve_ids.add("security_inquiry", [[{"LOWER": {"REGEX": r"^cve-\d"}}]])
-        self.shapes.add("question", [[{"IS_SENT_START": True, "LOWER": "how"}]])
         # spaCy's vocab grows while processing, and the matchers are not re-entrant.
         self._lock = threading.Lock()
         # Classifying a ticket needs its cues twice (model features, then the explanation's
@@ -1300,17 +1293,18 @@ class CuePipeline:
 
     def _analyse(self, prepared: list[str]) -> list[CueReport]:
         if len(prepared) == 1:  # nlp() skips pipe()'s batching machinery: faster for one text
-            return [self._report(self.nlp(prepared[0]))]
-        return [self._report(doc) for doc in self.nlp.pipe(prepared, batch_size=_BATCH_SIZE)]
+            return [self._report(prepared[0], self.nlp(prepared[0]))]
+        docs = self.nlp.pipe(prepared, batch_size=_BATCH_SIZE)
+        return [self._report(text, doc) for text, doc in zip(prepared, docs, strict=True)]
 
-    def _report(self, doc: Doc) -> CueReport:
+    def _report(self, text: str, doc: Doc) -> CueReport:
         keyed = _entity_spans(doc)
         strings = doc.vocab.strings
-        matchers: list[Matcher | PhraseMatcher] = [self.surface, self.lemmas, self.shapes]
-        if "cve" in doc.text:
-            matchers.append(self.cve_ids)
-        for matcher in matchers:
+        for matcher in (self.surface, self.lemmas):
             keyed.extend((strings[match_id], start, end) for match_id, start, end in matcher(doc))
+        keyed.extend(_shape_spans(doc))
+        if "cve" in text:
+            keyed.extend((strings[key], start, end) for key, start, end in self.cve_ids(doc))
         sentence_of = _sentence_index(doc)
         scope_tokens = {
             i for key, start, end in keyed if key.startswith("scope_") for i in range(start, end)
@@ -1357,6 +1351,37 @@ def _entity_spans(doc: Doc) -> list[tuple[str, int, int]]:
     if start >= 0:
         spans.append((strings[types[start]], start, len(iob)))
     return spans
+
+
+_TIME_UNITS = ("seconds", "minutes", "hours", "secs")
+
+
+def _shape_spans(doc: Doc) -> list[tuple[str, int, int]]:
+    """The cues that need token shapes rather than fixed words, found on token arrays.
+
+    Same spans as these Matcher patterns, which walked the Doc token by token:
+    scope_some `[LIKE_NUM] % of`, performance `[LIKE_NUM] seconds|minutes|hours|secs`,
+    question `how` opening a sentence.
+    """
+    n = len(doc)
+    if n == 0:
+        return []
+    strings = doc.vocab.strings
+    lower, like_num, sent_start = doc.to_array([LOWER, LIKE_NUM, SENT_START]).T
+    number = like_num.astype(bool)
+    spans: list[tuple[str, int, int]] = []
+    if n >= 3:
+        some = number[:-2] & (lower[1:-1] == strings["%"]) & (lower[2:] == strings["of"])
+        spans.extend(("scope_some", int(i), int(i) + 3) for i in np.flatnonzero(some))
+    if n >= 2:
+        unit = np.isin(lower[1:], [strings[u] for u in _TIME_UNITS])
+        spans.extend(
+            ("performance", int(i), int(i) + 2) for i in np.flatnonzero(number[:-1] & unit)
+        )
+    question = (sent_start == 1) & (lower == strings["how"])
+    question[0] = lower[0] == strings["how"]
+    spans.extend(("question", int(i), int(i) + 1) for i in np.flatnonzero(question))
+    return sorted(spans, key=lambda span: span[2])  # the Matcher's order: by end token
 
 
 def _sentence_index(doc: Doc) -> list[int]:

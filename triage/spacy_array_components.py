@@ -32,8 +32,10 @@ class ArraySentencizer(Sentencizer):  # type: ignore[misc]
         if len(doc) == 0:
             return doc
         columns = doc.to_array([ORTH, IS_PUNCT, SENT_START])
-        if not self.overwrite and columns[:, 2].any():
-            return super().__call__(doc)  # partly annotated: spaCy's own merge rules apply
+        # A new Doc marks its first token as a sentence start; any other mark means an earlier
+        # component annotated it, and spaCy's own merge rules apply.
+        if not self.overwrite and columns[1:, 2].any():
+            return super().__call__(doc)
         strings = doc.vocab.strings
         punct_chars = self.punct_chars
         is_end_char = self._is_end_char

@@ -128,3 +128,29 @@ def test_entity_spans_are_read_exactly_as_spacy_reports_them() -> None:
     ]:
         doc = nlp(text)
         assert _entity_spans(doc) == [(e.label_, e.start, e.end) for e in doc.ents]
+
+
+def test_shape_cues_are_the_spans_spacys_matcher_finds() -> None:
+    """The array version of the three token-shape patterns equals spaCy's Matcher."""
+    from spacy.matcher import Matcher
+
+    from triage.severity_cues import _shape_spans, cue_pipeline
+
+    nlp = cue_pipeline().nlp
+    matcher = Matcher(nlp.vocab)
+    matcher.add("scope_some", [[{"LIKE_NUM": True}, {"ORTH": "%"}, {"LOWER": "of"}]])
+    matcher.add(
+        "performance",
+        [[{"LIKE_NUM": True}, {"LOWER": {"IN": ["seconds", "minutes", "hours", "secs"]}}]],
+    )
+    matcher.add("question", [[{"IS_SENT_START": True, "LOWER": "how"}]])
+    for text in [
+        "how do i export? 30% of users wait 45 seconds. how long? ten minutes",
+        "how",
+        "",
+        "5 % of the fleet, 3 hours, one minutes, secs",
+        "it takes 2 hours. How come",
+    ]:
+        doc = nlp(text.lower())
+        expected = [(nlp.vocab.strings[k], s, e) for k, s, e in matcher(doc)]
+        assert _shape_spans(doc) == expected

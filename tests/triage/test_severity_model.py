@@ -142,3 +142,57 @@ def test_team_data_gets_a_prior_shift_and_the_bundled_corpus_does_not(
     assert team.summary.prior_shift is not None
     assert set(team.summary.prior_shift) == {str(level) for level in team.classes}
     assert corpus.summary.prior_shift is None
+
+
+def test_character_ngrams_counted_per_word_equal_scikit_learns(
+    severity_base_examples: list[SeverityExample],
+) -> None:
+    """Vocabulary, fitted matrix and transform equal a stock `char_wb` TfidfVectorizer."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from triage.severity_model import CharTfidfVectorizer
+
+    training = [prepare_text(e.full_text) for e in severity_base_examples]
+    unseen = ["", "a", "aaaa aaaa aaaa", "Ünïcode  wörds\t\nand tabs", "x" * 40, "prod down"]
+    for max_features in (None, 300):
+        options = dict(
+            analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True,
+            max_features=max_features, dtype=np.float64,
+        )  # fmt: skip
+        ours, stock = CharTfidfVectorizer(**options), TfidfVectorizer(**options)
+        fitted = ours.fit_transform(training)
+        assert ours.vocabulary_ == stock.fit(training).vocabulary_
+        assert np.allclose(fitted.toarray(), stock.transform(training).toarray())
+        assert np.allclose(ours.transform(unseen).toarray(), stock.transform(unseen).toarray())
+    # Refitting the same object forgets the words remembered for the earlier vocabulary.
+    ours.fit(training[: len(training) // 2])
+    stock.fit(training[: len(training) // 2])
+    assert np.allclose(ours.transform(unseen).toarray(), stock.transform(unseen).toarray())
+
+
+def test_big_training_sets_compute_the_cues_in_a_child_process_with_the_same_result(
+    severity_base_examples: list[SeverityExample], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import triage.severity_model as severity_model
+
+    texts = [prepare_text(e.full_text) for e in severity_base_examples]
+    settings = severity_model.ModelSettings()
+    expected = severity_model.build_features(settings).fit_transform(texts).toarray()
+    monkeypatch.setattr(severity_model, "PARALLEL_CUES_FROM", 1)
+    parallel = severity_model.fit_features(severity_model.build_features(settings), texts)
+    assert np.allclose(parallel.toarray(), expected)
+
+
+def test_the_prior_shift_scores_macro_f1_exactly_like_scikit_learn() -> None:
+    from sklearn.metrics import f1_score
+
+    from triage.severity_model import _macro_f1_prior_shift
+
+    rng = np.random.default_rng(0)
+    classes = np.array(["critical", "high", "low", "medium"])
+    y = rng.choice(classes, 400, p=[0.05, 0.15, 0.2, 0.6])
+    scores = rng.normal(size=(400, 4)) + 1.5 * (classes[None, :] == y[:, None])
+    shift = _macro_f1_prior_shift(scores, y, classes)
+    offsets = np.array([shift[c] for c in classes])
+    shifted = f1_score(y, classes[(scores + offsets).argmax(axis=1)], average="macro")
+    assert shifted >= f1_score(y, classes[scores.argmax(axis=1)], average="macro")
