@@ -222,6 +222,7 @@ class CharTfidfVectorizer(CompactTfidfVectorizer):  # type: ignore[misc]
     """
 
     max_chars = 1500
+    _word_features: dict[str, np.ndarray] | None = None
     # Distinct words remembered for `transform`; beyond this the memory starts over.
     word_cache_size = 200_000
 
@@ -315,7 +316,7 @@ class CharTfidfVectorizer(CompactTfidfVectorizer):  # type: ignore[misc]
 
     def _transform_word_cache(self) -> dict[str, np.ndarray]:
         """Feature ids per word for the fitted vocabulary, created lazily and bounded."""
-        cache: dict[str, np.ndarray] | None = getattr(self, "_word_features", None)
+        cache = self._word_features
         # Bounded: bug trackers and pasted logs bring endless one-off "words".
         if cache is None or len(cache) > self.word_cache_size:
             cache = {}
