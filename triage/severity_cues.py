@@ -26,6 +26,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Token
 
 import triage.spacy_array_components  # noqa: F401  (registers the array_* factories)
+from triage.chunk_tokenizer import ChunkCachedTokenizer
 
 # Long pasted logs add nothing to the cues but cost time; support messages are far shorter.
 MAX_CUE_CHARS = 3000
@@ -1247,6 +1248,7 @@ class CuePipeline:
 
     def __init__(self) -> None:
         nlp: Language = spacy.blank("en")
+        nlp.tokenizer = ChunkCachedTokenizer(nlp.tokenizer, nlp.vocab)  # same Docs, faster
         # spaCy's sentencizer and lookup lemmatizer, computed on token arrays (same output).
         nlp.add_pipe("array_sentencizer", name="sentencizer")
         nlp.add_pipe("array_lookup_lemmatizer", name="lemmatizer")
