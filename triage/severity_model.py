@@ -401,7 +401,7 @@ def _weighted_hstack(
     scipy builds an intermediate matrix per scaling and validates each: for one message that
     overhead cost more than the arithmetic.
     """
-    csr = [sparse.csr_matrix(b) for b in blocks]
+    csr = [b if isinstance(b, sparse.csr_matrix) else sparse.csr_matrix(b) for b in blocks]
     for block in csr:
         block.sum_duplicates()  # canonical rows: sorted, unique column ids
     n_rows = csr[0].shape[0]
