@@ -224,7 +224,7 @@ class CharTfidfVectorizer(CompactTfidfVectorizer):  # type: ignore[misc]
     max_chars = 1500
     _word_features: dict[str, np.ndarray] | None = None
     # Distinct words remembered for `transform`; beyond this the memory starts over.
-    word_cache_size = 200_000
+    word_cache_size = 100_000
 
     def build_preprocessor(self) -> Callable[[str], str]:
         preprocess = super().build_preprocessor()
